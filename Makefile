@@ -1,0 +1,66 @@
+# CityLearn: `make run` serves the site on SQLite with the seed data; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The newest Python >= 3.12 we can find: first on PATH, then under pyenv (whose shims may fail).
+PYTHON ?= $(shell scripts/find-python 2>/dev/null)
+
+.PHONY: help run test setup install migrate seed superuser lint check browser-deps clean
+
+help:
+	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
+	@echo "make test       run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
+	@echo "make superuser  create an admin account"
+	@echo "make lint       ruff check and format check"
+
+$(PY):
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "CityLearn needs Python 3.12 or newer and none was found (tried python3.13, python3.12, python3 and pyenv)." >&2; \
+		echo "Install one (e.g. 'pyenv install 3.13') or run: make PYTHON=/path/to/python3.13 run" >&2; \
+		exit 1; fi
+	"$(PYTHON)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+setup: install migrate seed
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: install
+	$(PY) manage.py seed
+
+run: setup
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+
+superuser: install migrate
+	$(PY) manage.py createsuperuser
+
+browser-deps:
+	@scripts/ensure-chromium
+
+test: install browser-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+check: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

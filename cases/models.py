@@ -1,0 +1,389 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from challenges.models import SlugManager
+
+
+class Region(models.TextChoices):
+    AFRICA = "africa", "Africa"
+    AMERICAS = "americas", "Americas"
+    ASIA = "asia", "Asia"
+    EUROPE = "europe", "Europe"
+    OCEANIA = "oceania", "Oceania"
+
+
+class Country(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    code = models.CharField(
+        max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code in capitals (KE, DE)."
+    )
+    region = models.CharField(max_length=20, choices=Region.choices, db_index=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class City(models.Model):
+    """A city, municipality or county administration that takes part in peer learning."""
+
+    class PopulationBand(models.TextChoices):
+        UNDER_100K = "under_100k", "Under 100,000"
+        FROM_100K = "100k_500k", "100,000 to 500,000"
+        FROM_500K = "500k_1m", "500,000 to 1 million"
+        FROM_1M = "1m_5m", "1 to 5 million"
+        OVER_5M = "over_5m", "Over 5 million"
+
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=150, unique=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cities")
+    population_band = models.CharField(
+        max_length=20, choices=PopulationBand.choices, blank=True, help_text="Only where known."
+    )
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "cities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "name"], name="city_unique_name_per_country"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=-90, latitude__lte=90),
+                name="city_latitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(longitude__isnull=True) | Q(longitude__gte=-180, longitude__lte=180),
+                name="city_longitude_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__isnull=False, longitude__isnull=False),
+                name="city_coordinates_both_or_neither",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:city-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["cases.country"]
+
+
+class Organisation(models.Model):
+    """A body that runs or hosts peer-learning events: a network, agency or association."""
+
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Source(models.Model):
+    """A document that catalogue records come from: a report, article, interview or reading."""
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=200, unique=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    author = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True, help_text="Only where the source says.")
+    url = models.URLField(blank=True, max_length=500)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    PUBLISHED = "published", "Published"
+    ARCHIVED = "archived", "Archived"
+
+
+class ReviewedQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+    def public(self):
+        # Archived items keep their addresses (they are cited) but leave lists.
+        return self.filter(status__in=[Status.PUBLISHED, Status.ARCHIVED])
+
+
+class EventQuerySet(ReviewedQuerySet):
+    def for_cards(self):
+        # Everything cases/_event_card.html touches, so lists keep a fixed query count.
+        return self.select_related("host_city").prefetch_related("cities")
+
+
+class PracticeQuerySet(ReviewedQuerySet):
+    def for_cards(self):
+        # Everything cases/_practice_card.html touches, so lists keep a fixed query count.
+        return self.prefetch_related("cities", "challenges")
+
+
+class EventManager(models.Manager.from_queryset(EventQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PracticeManager(models.Manager.from_queryset(PracticeQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Event(models.Model):
+    """A peer-learning event (side event, roundtable, leaders' talk) and the report of it."""
+
+    class Format(models.TextChoices):
+        CONFERENCE = "conference", "Conference"
+        SIDE_EVENT = "side_event", "Side event"
+        LEADERS_TALK = "leaders_talk", "Leaders' talk"
+        ROUNDTABLE = "roundtable", "Roundtable"
+        PANEL = "panel", "Panel discussion"
+        DIALOGUE = "dialogue", "Closed-door dialogue"
+        WORKSHOP = "workshop", "Workshop"
+        WEBINAR = "webinar", "Webinar"
+
+    Status = Status
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="One or two sentences shown in lists.")
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    place = models.CharField(
+        max_length=200, blank=True, help_text='Where it took place, e.g. "Nairobi and online".'
+    )
+    host_city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_events"
+    )
+    format = models.CharField(max_length=20, choices=Format.choices, blank=True)
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="side_events",
+        help_text="The main event this one took place alongside, if any.",
+    )
+    organisers = models.ManyToManyField(Organisation, blank=True, related_name="events")
+    cities = models.ManyToManyField(
+        City, blank=True, related_name="events", help_text="The cities that took part."
+    )
+    challenges = models.ManyToManyField(
+        "challenges.Challenge", blank=True, related_name="events", help_text="Challenges raised."
+    )
+    report = models.TextField(blank=True, help_text="The event report. Markdown is accepted.")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
+    )
+    source_quote = models.TextField(
+        blank=True, help_text="A short passage from the source, word for word, that supports this."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EventManager()
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        permissions = [
+            ("review_event", "Can review, return, publish and archive event reports"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=False, ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="event_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-starts_on"], name="event_status_starts")]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:event-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": "An event cannot end before it starts."})
+        if self.ends_on and not self.starts_on:
+            raise ValidationError({"starts_on": "Give the start date as well as the end date."})
+
+    @property
+    def is_multi_day(self):
+        return bool(self.starts_on and self.ends_on and self.ends_on != self.starts_on)
+
+
+class TaggedPracticeManager(models.Manager):
+    def get_by_natural_key(self, practice_slug, tag_name):
+        return self.get(content_object__slug=practice_slug, tag__name=tag_name)
+
+
+class TaggedPractice(TaggedItemBase):
+    # A direct foreign key avoids taggit's generic relation (a cast and a ContentType join).
+    content_object = models.ForeignKey(
+        "GoodPractice", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    objects = TaggedPracticeManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_practice_once")
+        ]
+
+    def natural_key(self):
+        return (self.content_object.slug, self.tag.name)
+
+    natural_key.dependencies = ["cases.goodpractice", "taggit.tag"]
+
+
+class GoodPractice(models.Model):
+    """A solution a city tried, written up so peers can reuse it."""
+
+    class Stage(models.TextChoices):
+        IDEA = "idea", "Idea"
+        PILOT = "pilot", "Pilot"
+        IN_USE = "in_use", "In use"
+        SCALED = "scaled", "Scaled"
+
+    Status = Status
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    summary = models.TextField(blank=True, help_text="Two or three sentences shown in lists.")
+    description = models.TextField(
+        "what was done", blank=True, help_text="What the city did. Markdown is accepted."
+    )
+    results = models.TextField(blank=True, help_text="What came of it. Markdown is accepted.")
+    lessons = models.TextField(blank=True, help_text="What others can learn from it.")
+    transfer_conditions = models.TextField(
+        "conditions for transfer",
+        blank=True,
+        help_text="What a city needs for this to work there too.",
+    )
+    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, db_index=True)
+    challenges = models.ManyToManyField(
+        "challenges.Challenge", blank=True, related_name="practices"
+    )
+    cities = models.ManyToManyField(City, blank=True, related_name="practices")
+    events = models.ManyToManyField(
+        Event, blank=True, related_name="practices", help_text="Events where it was shared."
+    )
+    tags = TaggableManager(blank=True, through=TaggedPractice)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
+    )
+    source_quote = models.TextField(
+        blank=True, help_text="A short passage from the source, word for word, that supports this."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practices",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PracticeManager()
+
+    class Meta:
+        ordering = ["-published_at", "title"]
+        verbose_name = "good practice"
+        permissions = [
+            ("review_goodpractice", "Can review, return, publish and archive good practices"),
+        ]
+        constraints = [
+            # Challenges are many-to-many, so "at least one" is checked in clean() and services.
+            models.CheckConstraint(
+                condition=~Q(status="published") | (Q(published_at__isnull=False) & ~Q(summary="")),
+                name="practice_published_has_summary_and_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="practice_status_published"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("cases:practice-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        # M2M rows exist only once the practice is saved; new practices are checked by the form.
+        if self.pk and self.status == Status.PUBLISHED and not self.challenges.exists():
+            raise ValidationError("A published practice must address at least one challenge.")

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("practices/", views.practice_list, name="practice-list"),
+    path("practices/<slug:slug>/", views.practice_detail, name="practice-detail"),
+    path("cities/", views.city_list, name="city-list"),
+    path("cities/<slug:slug>/", views.city_detail, name="city-detail"),
+    path("events/", views.event_list, name="event-list"),
+    path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+]
+
+# The challenge pages join challenges to practices, so they live here: the challenges app
+# knows nothing of cases. citylearn/urls.py mounts these under /challenges/ as "challenges:".
+challenge_patterns = (
+    [
+        path("", views.challenge_list, name="challenge-list"),
+        path("<slug:slug>/", views.challenge_detail, name="challenge-detail"),
+    ],
+    "challenges",
+)

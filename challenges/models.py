@@ -1,0 +1,56 @@
+from django.db import models
+from django.urls import reverse
+
+
+class SlugManager(models.Manager):
+    """Fixtures refer to rows by slug (natural keys), never by database id."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    """A broad area that groups related challenges, such as finance or data and technology."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Themes are listed in ascending order of this number."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Challenge(models.Model):
+    """A problem cities share, from the controlled vocabulary practices are filed under."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="challenges")
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=150, unique=True)
+    definition = models.TextField(help_text="What the challenge means, in plain language.")
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("challenges:challenge-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["challenges.theme"]
