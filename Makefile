@@ -5,13 +5,15 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
+# A fresh clone is a development setup; production sets DJANGO_DEBUG=false and a secret key.
+export DJANGO_DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # The newest Python >= 3.12 we can find: first on PATH, then under pyenv (whose shims may fail).
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
-.PHONY: help run test setup install migrate seed superuser lint check browser-deps clean
+.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
@@ -34,7 +36,7 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 
 install: $(VENV)/.installed
 
-setup: install migrate seed
+setup: install migrate seed static
 
 migrate: install
 	$(PY) manage.py migrate --no-input
@@ -42,8 +44,11 @@ migrate: install
 seed: install
 	$(PY) manage.py seed
 
+static: install
+	$(PY) manage.py collectstatic --no-input -v0
+
 run: setup
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 superuser: install migrate
 	$(PY) manage.py createsuperuser

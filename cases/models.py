@@ -144,13 +144,35 @@ class Status(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+PUBLIC_STATUSES = [Status.PUBLISHED, Status.ARCHIVED]
+CURATORS_GROUP = "Curators"
+EDITORS_GROUP = "Editors"
+
+
+def is_curator(user):
+    # Cached on the user object: templates and views ask more than once per request.
+    if not hasattr(user, "_is_curator"):
+        user._is_curator = user.is_authenticated and (
+            user.is_superuser or user.groups.filter(name=CURATORS_GROUP).exists()
+        )
+    return user._is_curator
+
+
 class ReviewedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
     def public(self):
         # Archived items keep their addresses (they are cited) but leave lists.
-        return self.filter(status__in=[Status.PUBLISHED, Status.ARCHIVED])
+        return self.filter(status__in=PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """What detail pages may show this user: drafts exist only for author and curators."""
+        if user.is_authenticated and (user.is_superuser or is_curator(user)):
+            return self
+        if user.is_authenticated:
+            return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(created_by=user))
+        return self.public()
 
 
 class EventQuerySet(ReviewedQuerySet):

@@ -16,7 +16,7 @@ def practice_list(request):
 
 
 def practice_detail(request, slug):
-    queryset = GoodPractice.objects.public().select_related("source")
+    queryset = GoodPractice.objects.visible_to(request.user).select_related("source")
     practice = get_object_or_404(queryset, slug=slug)
     context = {
         "practice": practice,
@@ -52,7 +52,9 @@ def event_list(request):
 
 
 def event_detail(request, slug):
-    queryset = Event.objects.public().select_related("source", "host_city", "part_of")
+    queryset = Event.objects.visible_to(request.user).select_related(
+        "source", "host_city", "part_of"
+    )
     event = get_object_or_404(queryset, slug=slug)
     context = {
         "event": event,

@@ -37,7 +37,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 def dev_only_key():
     # A fixed key is fine on a developer's machine and fatal in production.
-    if not DEBUG and not env_bool("DJANGO_ALLOW_INSECURE_KEY", default=False):
+    if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Production needs a long random secret; make one with\n"
             "  python -c 'import secrets; print(secrets.token_urlsafe(50))'\n"

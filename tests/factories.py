@@ -1,0 +1,114 @@
+"""Plain factory functions: each creates what it is not given, with readable defaults."""
+
+import itertools
+
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cases.models import (
+    CURATORS_GROUP,
+    EDITORS_GROUP,
+    City,
+    Country,
+    Event,
+    GoodPractice,
+    Organisation,
+    Region,
+    Source,
+    Status,
+)
+from challenges.models import Challenge, Theme
+
+_sequence = itertools.count(1)
+
+
+def _unique(prefix):
+    return f"{prefix} {next(_sequence)}"
+
+
+def make_theme(**fields):
+    name = fields.pop("name", None) or _unique("Theme")
+    return Theme.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+
+
+def make_challenge(**fields):
+    name = fields.pop("name", None) or _unique("Challenge")
+    fields.setdefault("definition", f"What {name} means.")
+    theme = fields.pop("theme", None) or make_theme()
+    return Challenge.objects.create(
+        name=name, slug=fields.pop("slug", slugify(name)), theme=theme, **fields
+    )
+
+
+def make_country(**fields):
+    name = fields.pop("name", None) or _unique("Country")
+    number = next(_sequence)
+    fields.setdefault("code", f"{chr(65 + number // 26 % 26)}{chr(65 + number % 26)}")
+    fields.setdefault("region", Region.AFRICA)
+    return Country.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+
+
+def make_city(**fields):
+    name = fields.pop("name", None) or _unique("City")
+    country = fields.pop("country", None) or make_country()
+    return City.objects.create(
+        name=name, slug=fields.pop("slug", slugify(name)), country=country, **fields
+    )
+
+
+def make_organisation(**fields):
+    name = fields.pop("name", None) or _unique("Organisation")
+    return Organisation.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+
+
+def make_source(**fields):
+    title = fields.pop("title", None) or _unique("Source")
+    return Source.objects.create(title=title, slug=fields.pop("slug", slugify(title)), **fields)
+
+
+def _published_fields(fields):
+    status = fields.setdefault("status", Status.PUBLISHED)
+    if status in (Status.PUBLISHED, Status.ARCHIVED):
+        fields.setdefault("published_at", timezone.now())
+
+
+def make_event(*, cities=(), challenges=(), organisers=(), **fields):
+    title = fields.pop("title", None) or _unique("Event")
+    _published_fields(fields)
+    event = Event.objects.create(title=title, slug=fields.pop("slug", slugify(title)), **fields)
+    event.cities.set(cities)
+    event.challenges.set(challenges)
+    event.organisers.set(organisers)
+    return event
+
+
+def make_practice(*, challenges=None, cities=(), events=(), tags=(), **fields):
+    title = fields.pop("title", None) or _unique("Practice")
+    fields.setdefault("summary", f"How a city did {title}.")
+    _published_fields(fields)
+    practice = GoodPractice.objects.create(
+        title=title, slug=fields.pop("slug", slugify(title)), **fields
+    )
+    practice.challenges.set(challenges if challenges is not None else [make_challenge()])
+    practice.cities.set(cities)
+    practice.events.set(events)
+    if tags:
+        practice.tags.set(list(tags))
+    return practice
+
+
+def make_user(username=None, *, groups=(), password="correct-horse-battery-staple", **fields):
+    user = User.objects.create_user(
+        username=username or _unique("user").replace(" ", ""), password=password, **fields
+    )
+    user.groups.set(Group.objects.filter(name__in=groups))
+    return user
+
+
+def make_editor(username=None, **fields):
+    return make_user(username, groups=[EDITORS_GROUP], **fields)
+
+
+def make_curator(username=None, **fields):
+    return make_user(username, groups=[CURATORS_GROUP], **fields)
