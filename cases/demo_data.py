@@ -8,6 +8,7 @@ practices and many appear in only a handful, as in real catalogues. That gives a
 very common and very rare search terms. The same seed gives the same records, row for row.
 """
 
+import functools
 import itertools
 import math
 import random
@@ -210,20 +211,27 @@ def _pseudo_words(count, rng, taken):
                 return words
 
 
+@functools.cache
 def vocabulary():
     """The words of the generated texts, most frequent first; the same for every seed."""
     rng = random.Random(20260601)  # noqa: S311 (made-up data, not secrets)
-    return COMMON_WORDS + _pseudo_words(VOCABULARY_SIZE - len(COMMON_WORDS), rng, set(COMMON_WORDS))
+    return tuple(
+        COMMON_WORDS + _pseudo_words(VOCABULARY_SIZE - len(COMMON_WORDS), rng, set(COMMON_WORDS))
+    )
 
 
 def _cumulative_zipf(count, exponent):
     return list(itertools.accumulate(1 / rank**exponent for rank in range(1, count + 1)))
 
 
+@functools.cache
+def _word_weight_total():
+    return _cumulative_zipf(VOCABULARY_SIZE, WORD_EXPONENT)[-1]
+
+
 def expected_documents(rank, practices):
     """How many of `practices` texts are expected to contain the word of this rank (from 1)."""
-    total = _cumulative_zipf(VOCABULARY_SIZE, WORD_EXPONENT)[-1]
-    per_word = 1 / rank**WORD_EXPONENT / total
+    per_word = 1 / rank**WORD_EXPONENT / _word_weight_total()
     return practices * (1 - (1 - per_word) ** WORDS_PER_PRACTICE)
 
 
