@@ -199,3 +199,33 @@ def test_command_with_clear_and_a_size_regenerates(challenges):
 def test_command_rejects_a_missing_or_bad_size(arguments):
     with pytest.raises(CommandError):
         call_command("generate_demo_data", *arguments)
+
+
+def page_query_counts(client):
+    city = City.objects.filter(slug__startswith="demo-0001-").get()
+    urls = [
+        "/",
+        "/practices/",
+        "/practices/?page=2",
+        "/practices/demo-practice-000001/",
+        city.get_absolute_url(),
+        "/cities/",
+        "/events/",
+        "/challenges/",
+    ]
+    counts = {}
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts[url] = len(queries)
+    return counts
+
+
+def test_page_query_counts_are_the_same_for_a_small_and_a_ten_times_larger_catalogue(
+    challenges, client
+):
+    generate_demo_data(practices=40, seed=1)
+    small = page_query_counts(client)
+    clear_demo_data()
+    generate_demo_data(practices=400, seed=1)
+    assert page_query_counts(client) == small
