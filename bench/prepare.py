@@ -36,6 +36,7 @@ from cases.demo_data import (  # noqa: E402
     clear_demo_data,
     demo_counts,
     generate_demo_data,
+    vacuum_analyze,
     vocabulary,
     word_in_about,
 )
@@ -62,14 +63,13 @@ def ensure_data(tier, seed):
     counts = demo_counts()
     if counts["published"] == plan.practices and counts["cities"] == plan.cities:
         log(f"  tier {tier}: demo data already there ({practices:,} published practices)")
+        vacuum_analyze()
         return None
     log(f"  tier {tier}: generating {practices:,} practices (once; later runs reuse them)")
     clear_demo_data()
     started = time.monotonic()
     generate_demo_data(practices=practices, seed=seed)
-    # Fresh statistics, so the planner sees the new rows as production would.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    vacuum_analyze()
     return round(time.monotonic() - started, 1)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -480,6 +480,34 @@ def refresh_search_vectors(practices):
     # HOOK for the search engineer: when cases/search.py stores a search vector per practice,
     # refresh it here for this batch in one UPDATE ... FROM (not one query per row).
     return None
+
+
+def vacuum_analyze():
+    """Fresh planner statistics and visibility maps after bulk inserts, as autovacuum would.
+
+    Without them PostgreSQL plans the first queries on 100,000 new rows badly for minutes.
+    VACUUM cannot run inside a transaction (tests run in one), so it is skipped there.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return False
+    tables = [
+        model._meta.db_table
+        for model in (
+            GoodPractice,
+            GoodPractice.challenges.through,
+            GoodPractice.cities.through,
+            GoodPractice.events.through,
+            TaggedPractice,
+            Tag,
+            City,
+            Event,
+            Event.cities.through,
+            Event.challenges.through,
+        )
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+    return True
 
 
 def generate_demo_data(*, practices, seed, progress_stream=None):

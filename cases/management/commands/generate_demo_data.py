@@ -3,7 +3,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo_data import TIERS, DemoDataExists, clear_demo_data, generate_demo_data
+from cases.demo_data import (
+    TIERS,
+    DemoDataExists,
+    clear_demo_data,
+    generate_demo_data,
+    vacuum_analyze,
+)
 
 
 class Command(BaseCommand):
@@ -48,6 +54,7 @@ class Command(BaseCommand):
             )
         except DemoDataExists as error:
             raise CommandError(str(error)) from error
+        vacuum_analyze()
         elapsed = time.monotonic() - started
         self.stdout.write(
             self.style.SUCCESS(
