@@ -183,14 +183,12 @@ def _render_conflict(request, stored, data):
     for key in list(data):
         if key.startswith("practices-") and key.endswith("-id") and data[key] in versions:
             data[key.removesuffix("-id") + "-version"] = str(versions[data[key]])
-    practices = services.report_practices(stored)
+    # The forms get their own copies: validating a form writes what was typed into its instance.
     forms = (
-        EventForm(data, instance=stored),
+        EventForm(data, instance=Event.objects.get(pk=stored.pk)),
         NewCityFormSet(data, prefix="new_cities"),
-        PracticeFormSet(data, queryset=practices, prefix="practices"),
+        PracticeFormSet(data, queryset=services.report_practices(stored), prefix="practices"),
     )
-    for form in forms:
-        form.is_valid()
     messages.error(
         request,
         "Someone saved this report after you opened it. Their version is shown below; what you "
