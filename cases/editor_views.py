@@ -67,6 +67,9 @@ def event_create(request):
 def event_edit(request, slug):
     event = _visible_event(request, slug)
     if not workflow.can_edit(request.user, event):
+        if request.method == "POST" and workflow.is_author(request.user, event):
+            # Submitted from another tab meanwhile: refuse the save but keep what was typed.
+            return _render_conflict(request, event, request.POST)
         raise PermissionDenied("This report is no longer yours to change.")
     return _report_form(request, event)
 
@@ -114,8 +117,9 @@ def _report_form(request, event):
             raise PermissionDenied("This form was already used.") from None
         messages.info(request, "This report was already saved; here it is.")
         return redirect("editor:event-edit", slug=duplicate.event.slug)
-    except services.EditConflict as conflict:
-        return _render_conflict(request, conflict.stored, data)
+    except services.EditConflict:
+        # The conflict may be on one practice; the whole stored report is shown either way.
+        return _render_conflict(request, Event.objects.get(pk=event.pk), data)
     except services.ReportIncomplete as incomplete:
         messages.error(request, "The report is not complete: " + " ".join(incomplete.messages))
         return _render_form(request, event, *forms, token=token)
