@@ -1,9 +1,11 @@
 """The whole editor story in real Chromium: write, save, submit, return, fix, publish, find."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
@@ -14,7 +16,7 @@ from ..factories import make_challenge, make_city, make_country, make_curator, m
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "correct-horse-battery-staple"
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/citylearn-screenshots"))
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or tempfile.gettempdir()) / "citylearn"
 
 
 @pytest.fixture
@@ -144,3 +146,27 @@ def test_an_event_report_goes_from_draft_to_the_public_catalogue(
     assert event.status == Status.PUBLISHED
     assert set(GoodPractice.objects.values_list("status", flat=True)) == {Status.PUBLISHED}
     assert event.transitions.count() == 4
+
+
+def test_an_incomplete_submission_keeps_every_field_and_lists_the_gaps_on_a_phone(
+    page, live_server, people, catalogue
+):
+    page.set_viewport_size({"width": 360, "height": 800})
+    sign_in(page, live_server.url, "amina")
+    page.goto(f"{live_server.url}/editor/events/new/")
+    page.locator("#id_title").fill("Roundtable on silos")
+    page.locator("#id_place").fill("Online")
+    page.locator("#id_practices-0-title").fill("Shared data office")
+    page.get_by_role("button", name="Submit for review").click()
+
+    summary = page.get_by_role("alert").filter(has_text="Please fix the following")
+    expect(summary).to_be_visible()
+    summary.get_by_role("link", name="Practice 1: Summary: Write a summary.").click()
+    expect(page.locator("#id_practices-0-summary")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_place")).to_have_value("Online")
+    expect(page.locator("#id_practices-0-title")).to_have_value("Shared data office")
+    page.screenshot(path=SCREENSHOTS / "editor-form-errors-360.png", full_page=True)
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+    assert not Event.objects.exists()
