@@ -58,9 +58,8 @@ def test_submitting_an_incomplete_report_lists_what_is_missing_and_saves_nothing
     assertContains(response, "Practice without summary")
 
 
-def test_submitting_a_report_without_practices_says_one_is_needed(client, editor):
-    city, challenge = make_city(), make_challenge()
-    data = report_data(
+def _complete_submission(city, challenge, **fields):
+    return report_data(
         title="Roundtable",
         action="submit",
         starts_on="2025-07-08",
@@ -68,7 +67,12 @@ def test_submitting_a_report_without_practices_says_one_is_needed(client, editor
         report="Report.",
         cities=[str(city.pk)],
         challenges=[str(challenge.pk)],
+        **fields,
     )
+
+
+def test_submitting_a_report_without_practices_says_one_is_needed(client, editor):
+    data = _complete_submission(make_city(), make_challenge())
     response = client.post(CREATE, data)
     assertContains(response, "Add at least one practice shared at the event.")
     assert not Event.objects.exists()
@@ -76,15 +80,8 @@ def test_submitting_a_report_without_practices_says_one_is_needed(client, editor
 
 def test_submitting_a_complete_new_report_puts_event_and_practices_in_review(client, editor):
     city, challenge = make_city(), make_challenge()
-    data = report_data(
-        title="Roundtable",
-        action="submit",
-        starts_on="2025-07-08",
-        format=Event.Format.ROUNDTABLE,
-        report="Report.",
-        cities=[str(city.pk)],
-        challenges=[str(challenge.pk)],
-        practices=[complete_practice_row(challenge=challenge, city=city)],
+    data = _complete_submission(
+        city, challenge, practices=[complete_practice_row(challenge=challenge, city=city)]
     )
     response = client.post(CREATE, data)
     assertRedirects(response, reverse("editor:my-reports"))

@@ -50,6 +50,18 @@ def sign_out(page):
     expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
+def open_for_review(page, base_url):
+    sign_in(page, base_url, "carla")
+    page.get_by_role("link", name="Review queue").click()
+    page.get_by_role("link", name="Nairobi side event on continuity").click()
+
+
+def submit_and_sign_out(page):
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("was submitted for review")).to_be_visible()
+    sign_out(page)
+
+
 def fill_practice(page, index, *, title, city="Nairobi (Kenya)"):
     prefix = f"practices-{index}"
     page.locator(f"#id_{prefix}-title").fill(title)
@@ -94,14 +106,10 @@ def test_an_event_report_goes_from_draft_to_the_public_catalogue(
     expect(page.locator("#field-cities").get_by_label("Bonn (Germany)")).to_be_checked()
     expect(page.locator("#id_practices-0-title")).to_have_value("Cross-party digital charter")
     fill_practice(page, 1, title="Permanent digital office", city="Bonn (Germany)")
-    page.get_by_role("button", name="Submit for review").click()
-    expect(page.get_by_text("was submitted for review")).to_be_visible()
-    sign_out(page)
+    submit_and_sign_out(page)
 
     # A curator returns it with a comment.
-    sign_in(page, base, "carla")
-    page.get_by_role("link", name="Review queue").click()
-    page.get_by_role("link", name="Nairobi side event on continuity").click()
+    open_for_review(page, base)
     expect(page.get_by_role("heading", name="Cross-party digital charter")).to_be_visible()
     page.get_by_label("What should the editor change?").fill("Add what came of the charter.")
     page.get_by_role("button", name="Return to the editor").click()
@@ -114,14 +122,10 @@ def test_an_event_report_goes_from_draft_to_the_public_catalogue(
     expect(page.get_by_text("Add what came of the charter.").first).to_be_visible()
     page.get_by_role("link", name="Nairobi side event on continuity").click()
     page.locator("#id_practices-0-results").fill("Two changes of mayor, no programme stopped.")
-    page.get_by_role("button", name="Submit for review").click()
-    expect(page.get_by_text("was submitted for review")).to_be_visible()
-    sign_out(page)
+    submit_and_sign_out(page)
 
     # The curator publishes it.
-    sign_in(page, base, "carla")
-    page.get_by_role("link", name="Review queue").click()
-    page.get_by_role("link", name="Nairobi side event on continuity").click()
+    open_for_review(page, base)
     expect(page.get_by_text("Two changes of mayor, no programme stopped.")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "editor-story-review.png", full_page=True)
     page.get_by_role("button", name="Publish the report and its practices").click()
