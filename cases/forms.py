@@ -103,7 +103,10 @@ class NewCityForm(forms.Form):
         return cleaned
 
 
-NewCityFormSet = forms.formset_factory(NewCityForm, extra=2, max_num=10, validate_max=True)
+# absolute_max bounds the forms built from a tampered TOTAL_FORMS (Django's default is 1,000).
+NewCityFormSet = forms.formset_factory(
+    NewCityForm, extra=2, max_num=10, validate_max=True, absolute_max=12
+)
 
 
 class PracticeForm(forms.ModelForm):
@@ -174,6 +177,7 @@ PracticeFormSet = forms.modelformset_factory(
     can_delete=True,
     max_num=30,
     validate_max=True,
+    absolute_max=32,
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -165,7 +165,14 @@ def event_report_save_draft(
         new_source.slug = unique_slug(Source, new_source.title)
         new_source.save()
         event.source = new_source
-    event.save()
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        # Two copies of the same form raced past the check above: the first one won.
+        if is_new and creation_token:
+            raise DuplicateSubmit(Event.objects.get(creation_token=creation_token)) from None
+        raise
 
     added = [
         City.objects.get_or_create(

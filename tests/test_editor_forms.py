@@ -1,7 +1,11 @@
+import uuid
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
+from cases import services
 from cases.models import City, Event, GoodPractice, Status, Transition
 from cases.services import event_report_return
 
@@ -202,3 +206,37 @@ def test_the_form_page_sets_no_inline_script_or_style(client, editor):
     content = response.content.decode()
     assert "<script>" not in content and "style=" not in content and " on" + "click" not in content
     assertContains(response, "js/editor.js")
+
+
+@pytest.mark.parametrize(
+    "tampered",
+    [
+        {"practices-TOTAL_FORMS": "many"},
+        {"practices-TOTAL_FORMS": "100000"},
+        {"new_cities-INITIAL_FORMS": ""},
+        {"version": "not-a-number"},
+        {"token": "not-a-uuid", "title": "T" * 5000},
+        {"starts_on": "2025-02-30", "ends_on": "yesterday"},
+        {"cities": ["999999", "x"], "format": "picnic"},
+    ],
+)
+def test_tampered_or_malformed_posts_get_a_clear_answer_not_a_server_error(
+    client, editor, tampered
+):
+    response = client.post(CREATE, {**report_data(title="Side event"), **tampered})
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assertContains(response, "Please fix the following")
+
+
+def test_the_same_form_racing_past_the_duplicate_check_still_makes_one_report(editor):
+    token = uuid.uuid4()
+    services.event_report_save_draft(event=Event(title="First"), user=editor, creation_token=token)
+    # As if the check ran before the first copy was committed.
+    no_earlier_copy = mock.patch.object(Event.objects, "filter", return_value=Event.objects.none())
+    with pytest.raises(services.DuplicateSubmit) as duplicate, no_earlier_copy:
+        services.event_report_save_draft(
+            event=Event(title="Second"), user=editor, creation_token=token
+        )
+    assert duplicate.value.event.title == "First"
+    assert Event.objects.count() == 1
