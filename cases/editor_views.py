@@ -96,9 +96,11 @@ def _report_form(request, event):
     if action == "add-practice" or not all(form.is_valid() for form in forms):
         return _render_form(request, event, *forms, token=token)
 
-    # Review and the public need a complete report; a draft needs only its title.
-    needs_completeness = action == "submit" or event.status != Status.DRAFT
-    report_gaps = check_complete(*forms) if needs_completeness else []
+    # Review needs a complete report and a public one must stay publishable; a draft needs only
+    # its title.
+    report_gaps = []
+    if action == "submit" or event.status != Status.DRAFT:
+        report_gaps = check_complete(*forms, is_new_work=action == "submit")
     if report_gaps or not all(form.is_valid() for form in forms):
         return _render_form(request, event, *forms, token=token, report_gaps=report_gaps)
 

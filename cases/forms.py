@@ -181,22 +181,30 @@ PracticeFormSet = forms.modelformset_factory(
 )
 
 
-def check_complete(event_form, city_formset, practice_formset) -> list[str]:
-    """Add what review needs to the (valid) forms as errors; return the report-wide gaps."""
+def check_complete(event_form, city_formset, practice_formset, *, is_new_work=True) -> list[str]:
+    """Add what review needs to the (valid) forms as errors; return the report-wide gaps.
+
+    A curator's later edit of a public report is held only to what public practices need.
+    """
+    practice_forms = practice_formset.kept_forms()
+    requirements = workflow.PRACTICE_REQUIREMENTS
+    if not is_new_work:
+        requirements = workflow.PUBLIC_PRACTICE_REQUIREMENTS
+    for form in practice_forms:
+        values = dict(form.cleaned_data)
+        for name in ("summary", "description"):
+            values[name] = (values.get(name) or "").strip()
+        for name, message in workflow.missing(values, requirements).items():
+            form.add_error(name, message)
+    if not is_new_work:
+        return []
+
     new_city_names = [form.cleaned_data.get("name") for form in city_formset.forms]
     values = {**event_form.cleaned_data}
     values["report"] = values.get("report", "").strip()
     values["cities"] = bool(values.get("cities")) or any(new_city_names)
     for name, message in workflow.missing(values, workflow.EVENT_REQUIREMENTS).items():
         event_form.add_error(name, message)
-
-    practice_forms = practice_formset.kept_forms()
-    for form in practice_forms:
-        values = dict(form.cleaned_data)
-        for name in ("summary", "description"):
-            values[name] = (values.get(name) or "").strip()
-        for name, message in workflow.missing(values, workflow.PRACTICE_REQUIREMENTS).items():
-            form.add_error(name, message)
     return [] if practice_forms else [workflow.NO_PRACTICES]
 
 

@@ -87,7 +87,15 @@ def report_practices(event: Event):
     return event.practices.filter(status=event.status).order_by("pk")
 
 
-def event_report_problems(*, event: Event) -> list[Problem]:
+def event_report_problems(*, event: Event, is_new_work: bool = True) -> list[Problem]:
+    """What the report lacks for review (new work) or to stay public (a curator's later edit)."""
+    if not is_new_work:
+        requirements = workflow.PUBLIC_PRACTICE_REQUIREMENTS
+        return [
+            problem
+            for practice in report_practices(event)
+            for problem in practice_problems(practice=practice, requirements=requirements)
+        ]
     problems = [
         Problem(event, name, message)
         for name, message in workflow.missing(
@@ -109,7 +117,9 @@ def event_report_problems(*, event: Event) -> list[Problem]:
     return problems
 
 
-def practice_problems(*, practice: GoodPractice) -> list[Problem]:
+def practice_problems(
+    *, practice: GoodPractice, requirements=workflow.PRACTICE_REQUIREMENTS
+) -> list[Problem]:
     values = {
         "summary": practice.summary.strip(),
         "description": practice.description.strip(),
@@ -118,7 +128,7 @@ def practice_problems(*, practice: GoodPractice) -> list[Problem]:
     }
     return [
         Problem(practice, name, message)
-        for name, message in workflow.missing(values, workflow.PRACTICE_REQUIREMENTS).items()
+        for name, message in workflow.missing(values, requirements).items()
     ]
 
 
@@ -194,9 +204,9 @@ def event_report_save_draft(
         if not practice.events.exists() and practice.status == Status.DRAFT:
             practice.delete()
 
-    # Outside draft the report is public or about to be: it must stay complete.
+    # Outside draft the report is public or about to be: its practices must stay publishable.
     if event.status != Status.DRAFT:
-        _raise_problems(event_report_problems(event=event))
+        _raise_problems(event_report_problems(event=event, is_new_work=False))
     return event
 
 

@@ -178,14 +178,27 @@ def test_my_reports_query_count_does_not_grow(client, editor, django_assert_num_
         client.get(reverse("editor:my-reports"))
 
 
-def test_a_curator_keeps_a_published_report_complete(client):
+def test_a_curator_keeps_the_practices_of_a_published_report_publishable(client):
     event = make_report(status=Status.PUBLISHED)
     client.force_login(make_curator())
-    data = report_data(event, report="")
+    data = report_data(event, report="Corrected.")
+    data["practices-0-summary"] = ""
     response = client.post(reverse("editor:event-edit", args=[event.slug]), data)
-    assertContains(response, "Write the report of the event.", count=2)
+    assertContains(response, "Write a summary.", count=2)
     event.refresh_from_db()
     assert event.report == "What was said."
+
+
+def test_a_curator_can_correct_a_published_report_the_sources_left_incomplete(client):
+    event = make_report(status=Status.PUBLISHED, starts_on=None, format="")
+    event.cities.clear()
+    event.practices.get().cities.clear()
+    client.force_login(make_curator())
+    data = report_data(event, report="Corrected report.")
+    response = client.post(reverse("editor:event-edit", args=[event.slug]), data)
+    assertRedirects(response, reverse("editor:event-edit", args=[event.slug]))
+    event.refresh_from_db()
+    assert event.report == "Corrected report."
 
 
 def test_a_curator_can_correct_a_published_report(client):
