@@ -229,3 +229,26 @@ def test_page_query_counts_are_the_same_for_a_small_and_a_ten_times_larger_catal
     clear_demo_data()
     generate_demo_data(practices=400, seed=1)
     assert page_query_counts(client) == small
+
+
+def seed_snapshot():
+    practices = GoodPractice.objects.exclude(slug__startswith="demo-").order_by("slug")
+    return [
+        (
+            GoodPractice.objects.values().get(pk=practice.pk),
+            sorted(practice.challenges.values_list("slug", flat=True)),
+            sorted(practice.cities.values_list("slug", flat=True)),
+            sorted(practice.events.values_list("slug", flat=True)),
+            sorted(practice.tags.values_list("name", flat=True)),
+        )
+        for practice in practices
+    ] + [list(model.objects.values()) for model in (Challenge, City, Country, Event, Source, Tag)]
+
+
+def test_seed_records_survive_a_generation_and_a_clear():
+    call_command("seed")
+    before = seed_snapshot()
+    assert GoodPractice.objects.exists()
+    generate_demo_data(practices=60, seed=1)
+    clear_demo_data()
+    assert seed_snapshot() == before
