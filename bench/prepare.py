@@ -7,6 +7,7 @@ each page's SQL queries and size. It prints one JSON object on stdout.
 """
 
 import gzip
+import io
 import json
 import os
 import sys
@@ -56,7 +57,8 @@ def ensure_data(tier, seed):
     practices = TIERS[tier]
     call_command("migrate", "--no-input", verbosity=0)
     try:
-        call_command("seed", verbosity=0)
+        # Its report would mix with the JSON on stdout.
+        call_command("seed", verbosity=0, stdout=io.StringIO())
     except Exception as error:  # the seed fixtures may not exist yet
         log(f"  seed not loaded ({error}); measuring demo data only")
     plan = Plan.for_practices(practices)

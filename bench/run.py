@@ -93,7 +93,8 @@ def prepare(tier, seed, environment):
     output = subprocess.run(
         command, env=environment, check=True, stdout=subprocess.PIPE, text=True, cwd=BASE_DIR
     )
-    return json.loads(output.stdout)
+    # The JSON report is the last line; anything before it is chatter.
+    return json.loads(output.stdout.strip().splitlines()[-1])
 
 
 def free_port():

@@ -477,8 +477,10 @@ class Generator:
 
 
 def refresh_search_vectors(practices):
-    # HOOK for the search engineer: when cases/search.py stores a search vector per practice,
-    # refresh it here for this batch in one UPDATE ... FROM (not one query per row).
+    # HOOK, to wire when the catalogue branch (cases/search.py) is merged: refresh the stored
+    # search columns of this batch here. Its practice_refresh_search(practice_ids=...) runs one
+    # UPDATE per practice (100,000 at tier L); a batch version, one UPDATE ... FROM per batch,
+    # is what belongs here.
     return None
 
 
