@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -376,6 +377,11 @@ class GoodPractice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Both kept by cases.search.practice_refresh_search(): a tsvector with a GIN index on
+    # PostgreSQL (the index is created by migration 0003 there only), and the same words as
+    # lower-case plain text for SQLite's fallback search.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_document = models.TextField(blank=True, editable=False)
 
     objects = PracticeManager()
 
