@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, TextField, Value, When
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -81,7 +81,7 @@ def annotate_relevance(queryset, query: str):
         return queryset.annotate(
             rank=SearchRank(F("search_vector"), search_query),
             headline=SearchHeadline(
-                Concat("summary", Value(" "), "description"),
+                Concat("summary", Value(" "), "description", output_field=TextField()),
                 search_query,
                 config=SEARCH_CONFIG,
                 start_sel=HIGHLIGHT_START,
