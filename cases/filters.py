@@ -13,7 +13,7 @@ from .models import PUBLIC_STATUSES, City, Country, Event, GoodPractice, Region,
 from .search import filter_matching
 
 MAX_VALUES_PER_FILTER = 20
-_SLUG = re.compile(r"^[-\w]{1,150}$")
+_SLUG = re.compile(r"[-\w]{1,150}")
 
 
 class SlugListField(forms.Field):
@@ -24,7 +24,7 @@ class SlugListField(forms.Field):
     def to_python(self, value):
         if isinstance(value, str):
             value = [value]
-        slugs = dict.fromkeys(v.strip() for v in value or [] if _SLUG.match(v.strip()))
+        slugs = dict.fromkeys(v.strip() for v in value or [] if _SLUG.fullmatch(v.strip()))
         return list(slugs)[:MAX_VALUES_PER_FILTER]
 
 
