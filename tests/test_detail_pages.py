@@ -237,36 +237,24 @@ def test_home_query_count_does_not_grow(client, django_assert_num_queries, count
         client.get(reverse("home"))
 
 
+@pytest.mark.parametrize(
+    ("kind", "queries"),
+    [
+        # practice, challenges, cities, events, tags, related + 3 prefetches
+        ("practice", 9),
+        # challenge, city pairs, practices + 3 prefetches, cities, events, related challenges
+        ("challenge", 9),
+        # city, its pairs, peers' pairs, peer cities, challenges, practices + 3 prefetches, events
+        ("city", 10),
+        # event, organisers, cities, challenges, practices + 3 prefetches
+        ("event", 8),
+    ],
+)
 @pytest.mark.parametrize("count", [2, 50])
-def test_practice_detail_query_count_does_not_grow(client, django_assert_num_queries, count):
-    _challenge, _city, _event, practice = _many(count)
-    # practice, challenges, cities, events, tags, related + 3 prefetches.
-    with django_assert_num_queries(9):
-        client.get(practice.get_absolute_url())
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_challenge_detail_query_count_does_not_grow(client, django_assert_num_queries, count):
-    challenge, _city, _event, _practice = _many(count)
-    # challenge, city pairs, practices + 3 prefetches, cities, events, related challenges.
-    with django_assert_num_queries(9):
-        client.get(challenge.get_absolute_url())
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_city_detail_query_count_does_not_grow(client, django_assert_num_queries, count):
-    _challenge, city, _event, _practice = _many(count)
-    # city, its pairs, peers' pairs, peer cities, challenges, practices + 3 prefetches, events.
-    with django_assert_num_queries(10):
-        client.get(city.get_absolute_url())
-
-
-@pytest.mark.parametrize("count", [2, 50])
-def test_event_detail_query_count_does_not_grow(client, django_assert_num_queries, count):
-    _challenge, _city, event, _practice = _many(count)
-    # event, organisers, cities, challenges, practices + 3 prefetches.
-    with django_assert_num_queries(8):
-        client.get(event.get_absolute_url())
+def test_detail_query_count_does_not_grow(client, django_assert_num_queries, count, kind, queries):
+    records = dict(zip(["challenge", "city", "event", "practice"], _many(count), strict=True))
+    with django_assert_num_queries(queries):
+        client.get(records[kind].get_absolute_url())
 
 
 @pytest.mark.parametrize(
