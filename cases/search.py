@@ -43,7 +43,9 @@ def clean_query(raw: str) -> tuple[str, str]:
     query = " ".join(_CONTROL_CHARACTERS.sub(" ", raw or "").split())
     message = ""
     if len(query) > MAX_QUERY_LENGTH:
-        query = query[:MAX_QUERY_LENGTH]
+        # Cut at the last whole word: half a word would match nothing.
+        cut = query[: MAX_QUERY_LENGTH + 1]
+        query = cut.rsplit(" ", 1)[0] if " " in cut else cut[:MAX_QUERY_LENGTH]
         message = f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."
     if query and len("".join(_WORD.findall(query))) < MIN_QUERY_CHARACTERS:
         return "", "Type at least two letters or digits to search."

@@ -98,7 +98,7 @@ def practice_list(request):
             if slug not in listed
         ]
         label = practice_filter.filters[facet].label
-        facets.append({"name": facet, "label": label, "values": values, "active": bool(active)})
+        facets.append({"name": facet, "label": label, "values": values, "active": len(active)})
 
     chips = [
         {"label": practice_filter.filters[facet].label, "name": names[facet][slug]}
@@ -120,6 +120,8 @@ def practice_list(request):
 
     context = {
         "page": page,
+        # The cleaned parameters (query shortened, unknown values dropped) for page links.
+        "params": params,
         "query": query,
         "search_message": search_message,
         "unknown": unknown,

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from cases.search import practice_refresh_search
+
 from .factories import make_challenge, make_city, make_event, make_practice
 
 pytestmark = pytest.mark.django_db
@@ -123,3 +125,15 @@ def test_unknown_or_malformed_slugs_are_404(client, path):
 def test_detail_pages_ignore_query_strings(client, catalogue):
     response = client.get(f"{catalogue.get_absolute_url()}?page=%00&q=%00")
     assert response.status_code == 200
+
+
+def test_page_links_carry_the_cleaned_parameters(client):
+    for _ in range(25):
+        make_practice(tags=["budget"])
+    practice_refresh_search()
+    response = client.get(
+        reverse("cases:practice-list"), {"q": "budget " * 1_000, "tag": ["budget", "nope"]}
+    )
+    links = [link for link in response.content.decode().split('"') if "page=2" in link]
+    assert links
+    assert all(len(link) < 400 and "nope" not in link for link in links)
