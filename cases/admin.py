@@ -1,9 +1,14 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.utils import timezone
+from django.template.response import TemplateResponse
 from taggit.models import Tag
 
-from .models import City, Country, Event, GoodPractice, Organisation, Source, Status
+from . import services
+from .forms import ReturnForm
+from .models import City, Country, Event, GoodPractice, Organisation, Source
+from .workflow import Action
 
 
 @admin.register(Country)
@@ -67,37 +72,81 @@ class SourceAdmin(admin.ModelAdmin):
 # --- Review actions -------------------------------------------------------------------------
 
 
-@admin.action(description="Publish selected items", permissions=["review"])
-def publish(modeladmin, request, queryset):
-    published = 0
+def _apply(modeladmin, request, queryset, move, done):
+    """Run a workflow move on each item; report what was refused and why, item by item."""
+    moved = 0
     for item in queryset:
-        if isinstance(item, GoodPractice) and not item.challenges.exists():
-            modeladmin.message_user(
-                request,
-                f"“{item}” was not published: it addresses no challenge yet.",
-                messages.WARNING,
-            )
-            continue
-        if isinstance(item, GoodPractice) and not item.summary:
-            modeladmin.message_user(
-                request, f"“{item}” was not published: it has no summary.", messages.WARNING
-            )
-            continue
-        item.status = Status.PUBLISHED
-        item.published_at = item.published_at or timezone.now()
-        item.save(update_fields=["status", "published_at", "updated_at"])
-        published += 1
-    modeladmin.message_user(request, f"Published {published} item(s).", messages.SUCCESS)
+        try:
+            move(item)
+        except (ValidationError, PermissionDenied) as refused:
+            reason = " ".join(getattr(refused, "messages", [str(refused)]))
+            if str(item) not in reason:
+                reason = f"“{item}”: {reason}"
+            modeladmin.message_user(request, reason, messages.WARNING)
+        else:
+            moved += 1
+    modeladmin.message_user(request, f"{done} {moved} item(s).", messages.SUCCESS)
 
 
-@admin.action(description="Return selected items to draft", permissions=["review"])
+@admin.action(description="Publish selected items (in review)", permissions=["review"])
+def publish(modeladmin, request, queryset):
+    def move(item):
+        # An event moves with the practices written in its report, as on the review pages.
+        if isinstance(item, Event):
+            services.event_report_publish(event=item, user=request.user)
+        else:
+            services.item_move(item=item, action=Action.PUBLISH, user=request.user)
+
+    _apply(modeladmin, request, queryset, move, "Published")
+
+
+@admin.action(description="Return selected items to their editors…", permissions=["review"])
 def return_to_draft(modeladmin, request, queryset):
-    count = queryset.update(status=Status.DRAFT, updated_at=timezone.now())
-    modeladmin.message_user(request, f"Returned {count} item(s) to draft.", messages.SUCCESS)
+    # Returning needs a comment for the editor: ask for it on an intermediate page.
+    form = ReturnForm(request.POST if "comment" in request.POST else None)
+    if not form.is_valid():
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Return to the editor",
+            "opts": modeladmin.opts,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/cases/return_to_draft.html", context)
+
+    comment = form.cleaned_data["comment"]
+
+    def move(item):
+        if isinstance(item, Event):
+            services.event_report_return(event=item, user=request.user, comment=comment)
+        else:
+            services.item_move(item=item, action=Action.RETURN, user=request.user, comment=comment)
+
+    _apply(modeladmin, request, queryset, move, "Returned")
+    return None
+
+
+@admin.action(description="Archive selected items (published)", permissions=["review"])
+def archive(modeladmin, request, queryset):
+    def move(item):
+        services.item_archive(item=item, user=request.user)
+
+    _apply(modeladmin, request, queryset, move, "Archived")
 
 
 class ReviewActionsMixin:
-    actions = [publish, return_to_draft]
+    actions = [publish, return_to_draft, archive]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes only through the review actions, which follow cases.workflow.
+        return [*super().get_readonly_fields(request, obj), "status"]
+
+    def save_model(self, request, obj, form, change):
+        # An admin edit counts as a new version: an editor's stale form will not overwrite it.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
     def has_review_permission(self, request):
         opts = self.opts

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.editor_urls import account_patterns
 from cases.urls import challenge_patterns
 
 from . import views
@@ -11,4 +12,6 @@ urlpatterns = [
     path("challenges/", include(challenge_patterns)),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include(account_patterns)),
+    path("", include("cases.editor_urls")),
 ]

@@ -84,8 +84,10 @@ def test_autocomplete_finds_cities_by_name(admin_client, catalogue):
     assert [result["text"] for result in response.json()["results"]] == ["Kisumu"]
 
 
-def test_publish_action_publishes_drafts_with_a_challenge(admin_client):
-    practice = make_practice(status=Status.DRAFT)
+def test_publish_action_publishes_complete_practices_in_review(admin_client):
+    practice = make_practice(
+        status=Status.IN_REVIEW, description="What was done.", cities=[make_city()]
+    )
     admin_client.post(
         reverse("admin:cases_goodpractice_changelist"),
         {"action": "publish", "_selected_action": [practice.pk]},
@@ -93,27 +95,73 @@ def test_publish_action_publishes_drafts_with_a_challenge(admin_client):
     practice.refresh_from_db()
     assert practice.status == Status.PUBLISHED
     assert practice.published_at is not None
+    assert practice.transitions.get().to_status == Status.PUBLISHED
 
 
-def test_publish_action_refuses_a_practice_without_challenge(admin_client):
-    practice = make_practice(status=Status.DRAFT, challenges=[])
+def test_publish_action_follows_the_workflow_and_refuses_drafts(admin_client):
+    practice = make_practice(status=Status.DRAFT)
     response = admin_client.post(
         reverse("admin:cases_goodpractice_changelist"),
         {"action": "publish", "_selected_action": [practice.pk]},
         follow=True,
     )
-    assertContains(response, "addresses no challenge")
+    assertContains(response, "cannot be moved with “publish”")
     practice.refresh_from_db()
     assert practice.status == Status.DRAFT
 
 
-def test_return_to_draft_action(admin_client):
-    event = make_event()
-    admin_client.post(
+def test_publish_action_refuses_a_practice_without_challenge(admin_client):
+    practice = make_practice(status=Status.IN_REVIEW, challenges=[])
+    response = admin_client.post(
+        reverse("admin:cases_goodpractice_changelist"),
+        {"action": "publish", "_selected_action": [practice.pk]},
+        follow=True,
+    )
+    assertContains(response, "Pick at least one challenge it addresses.")
+    practice.refresh_from_db()
+    assert practice.status == Status.IN_REVIEW
+
+
+def test_return_action_asks_for_a_comment_first(admin_client):
+    event = make_event(status=Status.IN_REVIEW)
+    response = admin_client.post(
         reverse("admin:cases_event_changelist"),
         {"action": "return_to_draft", "_selected_action": [event.pk]},
     )
-    assert Event.objects.get(pk=event.pk).status == Status.DRAFT
+    assertContains(response, "What should the editor change?")
+    assert Event.objects.get(pk=event.pk).status == Status.IN_REVIEW
+
+
+def test_return_action_returns_the_report_with_the_comment(admin_client):
+    event = make_event(status=Status.IN_REVIEW)
+    practice = make_practice(status=Status.IN_REVIEW, events=[event])
+    admin_client.post(
+        reverse("admin:cases_event_changelist"),
+        {
+            "action": "return_to_draft",
+            "_selected_action": [event.pk],
+            "comment": "Cite the source.",
+        },
+    )
+    event.refresh_from_db()
+    practice.refresh_from_db()
+    assert (event.status, event.review_comment) == (Status.DRAFT, "Cite the source.")
+    assert practice.status == Status.DRAFT
+
+
+def test_archive_action_archives_published_items(admin_client):
+    event = make_event()
+    admin_client.post(
+        reverse("admin:cases_event_changelist"),
+        {"action": "archive", "_selected_action": [event.pk]},
+    )
+    assert Event.objects.get(pk=event.pk).status == Status.ARCHIVED
+
+
+def test_status_cannot_be_typed_in_the_admin_form(admin_client):
+    event = make_event(status=Status.DRAFT)
+    response = admin_client.get(reverse("admin:cases_event_change", args=[event.pk]))
+    assert "status" not in response.context["adminform"].form.fields
 
 
 def action_names(response):

@@ -19,7 +19,7 @@ def drop_gin_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_groups"),
+        ("cases", "0003_workflow"),
     ]
 
     operations = [
