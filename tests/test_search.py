@@ -5,6 +5,7 @@ from django.db import connection
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from cases import services
 from cases.models import GoodPractice
 from cases.search import (
     HIGHLIGHT_START,
@@ -14,7 +15,8 @@ from cases.search import (
     snippet,
 )
 
-from .factories import make_challenge, make_city, make_practice
+from .editor_helpers import make_report
+from .factories import make_challenge, make_city, make_curator, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +168,10 @@ def test_search_query_count_does_not_grow(client, django_assert_num_queries, cou
     # count, page, three prefetches, eight facets: snippets and ranks come with the page.
     with django_assert_num_queries(13):
         client.get(URL, {"q": "budget"})
+
+
+def test_a_practice_published_with_its_report_is_found(client):
+    event = make_report(status=GoodPractice.Status.IN_REVIEW, practices=1)
+    practice = event.practices.get()
+    services.event_report_publish(event=event, user=make_curator())
+    assert found(client, practice.title) == [practice.title]
