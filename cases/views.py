@@ -50,6 +50,55 @@ def _without(params, name, value=None):
     return f"?{params.urlencode()}"
 
 
+def _facet_groups(practice_filter, selected, names):
+    """Every facet with its values and counts, for the filter form."""
+    counts = facet_counts(practice_filter)
+    groups = []
+    for facet in FACETS:
+        active = selected.get(facet, [])
+        values = [
+            {"slug": slug, "name": name, "count": count, "checked": slug in active}
+            for slug, name, count in counts[facet]
+        ]
+        # A selected value with no result under the other filters stays, so it can be unticked.
+        listed = {value["slug"] for value in values}
+        values += [
+            {"slug": slug, "name": names[facet][slug], "count": 0, "checked": True}
+            for slug in active
+            if slug not in listed
+        ]
+        label = practice_filter.filters[facet].label
+        groups.append({"name": facet, "label": label, "values": values, "active": len(active)})
+    return groups
+
+
+def _chips(practice_filter, selected, names, params, query):
+    """One removable chip per active value (and the search), each linking to the page without it."""
+    chips = [
+        {
+            "label": practice_filter.filters[facet].label,
+            "name": names[facet][slug],
+            "remove_url": _without(params, facet, slug),
+        }
+        for facet, slugs in selected.items()
+        for slug in slugs
+    ]
+    if query:
+        chips.insert(0, {"label": "Search", "name": query, "remove_url": _without(params, "q")})
+    return chips
+
+
+def _suggestions(practice_filter, selected, params, query):
+    """For an empty result: which single filter to drop, and what it would show (one count each)."""
+    suggestions = []
+    for name in [*selected, "q"] if query else selected:
+        count = practice_filter.queryset_without(name).count()
+        if count:
+            label = practice_filter.filters[name].label
+            suggestions.append({"label": label, "count": count, "url": _without(params, name)})
+    return suggestions
+
+
 def practice_list(request):
     query, search_message = clean_query(request.GET.get("q", ""))
     params = request.GET.copy()
@@ -82,42 +131,7 @@ def practice_list(request):
         for practice in page:
             practice.snippet = snippet(practice, query)
 
-    counts = facet_counts(practice_filter)
-    facets = []
-    for facet in FACETS:
-        active = selected.get(facet, [])
-        values = [
-            {"slug": slug, "name": name, "count": count, "checked": slug in active}
-            for slug, name, count in counts[facet]
-        ]
-        # A selected value with no result under the other filters stays, so it can be unticked.
-        listed = {value["slug"] for value in values}
-        values += [
-            {"slug": slug, "name": names[facet][slug], "count": 0, "checked": True}
-            for slug in active
-            if slug not in listed
-        ]
-        label = practice_filter.filters[facet].label
-        facets.append({"name": facet, "label": label, "values": values, "active": len(active)})
-
-    chips = [
-        {"label": practice_filter.filters[facet].label, "name": names[facet][slug]}
-        | {"remove_url": _without(params, facet, slug)}
-        for facet, slugs in selected.items()
-        for slug in slugs
-    ]
-    if query:
-        chips.insert(0, {"label": "Search", "name": query, "remove_url": _without(params, "q")})
-
-    suggestions = []
-    if not page.paginator.count and chips:
-        # Which single filter to drop to see something again: one count per active filter.
-        for facet in selected:
-            count = practice_filter.queryset_without(facet).count()
-            if count:
-                label = practice_filter.filters[facet].label
-                suggestions.append({"label": label, "count": count, "url": _without(params, facet)})
-
+    empty = not page.paginator.count and (selected or query)
     context = {
         "page": page,
         # The cleaned parameters (query shortened, unknown values dropped) for page links.
@@ -125,9 +139,9 @@ def practice_list(request):
         "query": query,
         "search_message": search_message,
         "unknown": unknown,
-        "facets": facets,
-        "chips": chips,
-        "suggestions": suggestions,
+        "facets": _facet_groups(practice_filter, selected, names),
+        "chips": _chips(practice_filter, selected, names, params, query),
+        "suggestions": _suggestions(practice_filter, selected, params, query) if empty else [],
         "sort": sort,
         "sorts": {key: label for key, label in SORTS.items() if query or key != "relevance"},
     }

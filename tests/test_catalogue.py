@@ -257,3 +257,8 @@ def test_filtered_catalogue_query_count_does_not_grow(client, django_assert_num_
     # Names of the two active filters' values, then the 13 of the plain catalogue.
     with django_assert_num_queries(15):
         client.get(URL, {"challenge": "disruption", "city": "nairobi", "sort": "title"})
+
+
+def test_empty_search_suggests_dropping_the_search(client, world):
+    response = client.get(URL, {"q": "zebra", "tag": "finance"})
+    assertContains(response, "Without search: 1 practice")
