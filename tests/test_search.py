@@ -175,3 +175,8 @@ def test_a_practice_published_with_its_report_is_found(client):
     practice = event.practices.get()
     services.event_report_publish(event=event, user=make_curator())
     assert found(client, practice.title) == [practice.title]
+
+
+def test_letters_beyond_ascii_match_whatever_their_case(client):
+    searchable(title="Mobility plan", cities=[make_city(name="São Paulo")])
+    assert found(client, "SÃO PAULO") == ["Mobility plan"]
