@@ -14,6 +14,7 @@ from cases.demo_data import (
     word_in_about,
 )
 from cases.models import City, Country, Event, GoodPractice, Source, Status
+from cases.search import practice_refresh_search
 from challenges.models import Challenge
 
 from .factories import make_challenge, make_city, make_event, make_practice
@@ -252,3 +253,23 @@ def test_seed_records_survive_a_generation_and_a_clear():
     generate_demo_data(practices=60, seed=1)
     clear_demo_data()
     assert seed_snapshot() == before
+
+
+def stored_search_columns():
+    return list(demo_practices().order_by("pk").values_list("search_document", "search_vector"))
+
+
+def test_generated_practices_get_the_search_columns_a_refresh_would_give(challenges):
+    generate_demo_data(practices=20, seed=1)
+    stored = stored_search_columns()
+    assert all(document for document, _ in stored)
+    practice_refresh_search(practice_ids=demo_practices().values_list("pk", flat=True))
+    assert stored_search_columns() == stored
+
+
+def test_generated_practices_are_found_by_the_catalogue_search(challenges, client):
+    generate_demo_data(practices=20, seed=1)
+    practice = demo_practices().filter(status=Status.PUBLISHED).order_by("slug").first()
+    word = max(practice.title.split(), key=len)
+    response = client.get("/practices/", {"q": word})
+    assert practice.title in response.content.decode()
