@@ -13,13 +13,14 @@ PORT ?= 8000
 # The newest Python >= 3.12 we can find: first on PATH, then under pyenv (whose shims may fail).
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
-.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean
+.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean bench
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
 	@echo "make test       run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make superuser  create an admin account"
 	@echo "make lint       ruff check and format check"
+	@echo "make bench      benchmark the pages on PostgreSQL at tiers M and L (bench/run.py)"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -62,6 +63,11 @@ test: install browser-deps
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# Needs PostgreSQL at DATABASE_URL (default: the local server); see bench/run.py for settings.
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/run.py
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
