@@ -66,6 +66,10 @@ class PracticeFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_valid() else {}
         return {name: data[name] for name in FACETS if data.get(name)}
 
+    def state(self):
+        """The cleaned filters as text, the same for every URL that means the same: a cache key."""
+        return repr(sorted(self.form.cleaned_data.items()))
+
     def queryset_without(self, excluded):
         """The queryset with every active filter applied except `excluded`: facets count on it."""
         queryset = self.queryset.all()
@@ -153,8 +157,7 @@ def facet_counts(practice_filter):
 
     Cached per filter state until the catalogue changes: counting is most of a catalogue page.
     """
-    state = sorted((name, value) for name, value in practice_filter.form.cleaned_data.items())
-    key = cache_key("facets", repr(state))
+    key = cache_key("facets", practice_filter.state())
     counts = cache.get(key)
     if counts is None:
         counts = {

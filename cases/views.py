@@ -1,13 +1,15 @@
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 
 from challenges.models import Challenge, Theme
 
-from .caching import cache_public_page
+from .caching import cache_key, cache_public_page
 from .filters import FACETS, PracticeFilter, SlugListField, facet_counts, name_selected
 from .models import City, Event, GoodPractice, Region, Status, TaggedPractice
 from .search import annotate_relevance, clean_query, snippet
@@ -17,10 +19,20 @@ PAGE_SIZE = 20
 LISTED_PRACTICES = 20
 # Values shown per facet until the reader asks for all of one facet (?facet=city).
 FACET_TOP = 10
+COUNT_SECONDS = 60 * 60
 RELATED_LIMIT = 4
 RELATED_CANDIDATES = 200
 PEER_LIMIT = 6
 PEER_FINDER_LIMIT = 20
+CARD_DEFERRED = [
+    "description",
+    "results",
+    "lessons",
+    "transfer_conditions",
+    "source_quote",
+    "search_document",
+    "search_vector",
+]
 SORTS = {
     "relevance": "Relevance",
     "newest": "Newest",
@@ -33,11 +45,26 @@ ORDERINGS = {
 }
 
 
+class CachedCountPaginator(Paginator):
+    """Counts the results once per filter state until the catalogue changes."""
+
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
+
+
 def practice_cards(practices):
     # Cards render tags from `tag_links`: taggit's tags.all() builds a queryset per row.
     tag_links = TaggedPractice.objects.select_related("tag").order_by("tag__name")
-    return practices.for_cards().prefetch_related(
-        Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links")
+    # Cards need neither the long texts nor the search columns: a list reads only what it shows.
+    return (
+        practices.for_cards()
+        .defer(*CARD_DEFERRED)
+        .prefetch_related(Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links"))
     )
 
 
@@ -164,7 +191,9 @@ def practice_list(request):
     if query:
         practices = annotate_relevance(practices, query)
     practices = practice_cards(practices.order_by(*ORDERINGS[sort]))
-    page = Paginator(practices, PAGE_SIZE).get_page(request.GET.get("page"))
+    count_key = cache_key("count", practice_filter.state())
+    paginator = CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key)
+    page = paginator.get_page(request.GET.get("page"))
     if query:
         for practice in page:
             practice.snippet = snippet(practice, query)

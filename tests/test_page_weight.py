@@ -59,3 +59,21 @@ def test_a_short_challenge_page_has_no_link_to_more(client):
     challenge = make_challenge(name="Silos")
     make_practice(challenges=[challenge])
     assertNotContains(client.get(challenge.get_absolute_url()), "Every practice of")
+
+
+def test_the_same_filters_are_counted_once_until_the_catalogue_changes(
+    client, django_assert_num_queries
+):
+    make_practice(tags=["finance"])
+    client.get(CATALOGUE, {"tag": "finance"})
+    # The tag's name, the page and its three prefetches (cities, challenges, tags): no count,
+    # no facet.
+    with django_assert_num_queries(5):
+        client.get(CATALOGUE, {"tag": "finance", "sort": "title"})
+
+
+def test_a_new_practice_is_counted_at_once(client):
+    make_practice(tags=["finance"])
+    client.get(CATALOGUE, {"tag": "finance"})
+    make_practice(tags=["finance"])
+    assert client.get(CATALOGUE, {"tag": "finance"}).context["page"].paginator.count == 2

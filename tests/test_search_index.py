@@ -8,7 +8,9 @@ from .factories import make_practice
 
 pytestmark = [
     pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search only"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+    ),
 ]
 
 INDEX_NAME = "practice_search_vector_gin"
