@@ -21,7 +21,8 @@ NASTY_VALUES = [
     "\x00", "a\x00b", "%00", "%", "%zz", "%C0%AF", "%FF%FE%00", "%E2%82", "+", "&&", "==",
     "-1", "0", "00", "1.5", "1e309", "NaN", "inf", "-9223372036854775809", "99999999999999999999",
     "' OR 1=1 --", '"; DROP TABLE cases_goodpractice; --', "<script>alert(1)</script>",
-    "../../etc/passwd", "\u202e\u200b", "\ud7ff", "\U0001d518\U0001d52b", "null", "[]", "{}", "*", "_", "%%",
+    "../../etc/passwd", "\u202e\u200b", "\ud7ff", "\U0001d518\U0001d52b", "null", "[]", "{}",
+    "*", "_", "%%",
 ]  # fmt: skip
 
 values = st.one_of(
