@@ -13,13 +13,15 @@ PORT ?= 8000
 # The newest Python >= 3.12 we can find: first on PATH, then under pyenv (whose shims may fail).
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
-.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean
+.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
+	security deploy-check audit lock
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
 	@echo "make test       run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make superuser  create an admin account"
 	@echo "make lint       ruff check and format check"
+	@echo "make security   Django's deployment checklist and the dependency audit"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -66,6 +68,28 @@ lint: install
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# Django's deployment checklist under the production environment the README documents.
+deploy-check: install
+	DJANGO_DEBUG=false DJANGO_SECURE= DJANGO_ALLOWED_HOSTS=citylearn.example.org \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned dependencies (see scripts/audit-dependencies for why
+# it is not pip-audit on these machines).
+audit:
+	scripts/audit-dependencies requirements.lock
+
+security: deploy-check audit
+
+# Re-pin every dependency from a fresh environment built from pyproject.toml.
+lock: | $(PY)
+	rm -rf .lock-venv
+	"$(PYTHON)" -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Every package CityLearn and its tests run with, pinned. Regenerate with make lock."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
