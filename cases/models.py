@@ -259,6 +259,14 @@ class Event(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save: guards against lost updates."
+    )
+    review_comment = models.TextField(
+        blank=True, editable=False, help_text="The curator's comment when the report was returned."
+    )
+    # The hidden token of the form that created the report: a double submit finds this row.
+    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = EventManager()
 
@@ -376,6 +384,12 @@ class GoodPractice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save: guards against lost updates."
+    )
+    review_comment = models.TextField(
+        blank=True, editable=False, help_text="The curator's comment when it was returned."
+    )
 
     objects = PracticeManager()
 
@@ -409,3 +423,42 @@ class GoodPractice(models.Model):
         # M2M rows exist only once the practice is saved; new practices are checked by the form.
         if self.pk and self.status == Status.PUBLISHED and not self.challenges.exists():
             raise ValidationError("A published practice must address at least one challenge.")
+
+
+class Transition(models.Model):
+    """One move of an event report or a practice through the review workflow."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+    )
+    practice = models.ForeignKey(
+        GoodPractice, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+    )
+    from_status = models.CharField(max_length=20, choices=Status.choices)
+    to_status = models.CharField(max_length=20, choices=Status.choices)
+    comment = models.TextField(blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transitions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(event__isnull=False, practice__isnull=True)
+                | Q(event__isnull=True, practice__isnull=False),
+                name="transition_of_event_or_practice",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item}: {self.from_status} → {self.to_status}"
+
+    @property
+    def item(self):
+        return self.event or self.practice

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
 
+from cases.editor_urls import account_patterns
 from cases.urls import challenge_patterns
 
 from . import views
@@ -14,8 +15,9 @@ urlpatterns = [
         TemplateView.as_view(template_name="accessibility.html"),
         name="accessibility",
     ),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("challenges/", include(challenge_patterns)),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/", include(account_patterns)),
+    path("", include("cases.editor_urls")),
 ]

@@ -64,12 +64,16 @@ def make_sample_content(**text):
     return {"challenge": challenge, "city": city, "event": event, "practice": practice}
 
 
-def send_the_form_empty(page):
-    # Skip the browser's own required-field check so the server's error messages show.
-    form = page.locator("main form").first
-    form.evaluate("form => { form.noValidate = true; }")
-    form.locator("[type=submit]").first.click()
-    page.wait_for_load_state()
+def send_empty(form, button):
+    """Sends the `form` (a CSS selector) as it stands with its `button`, to show its errors."""
+
+    def send(page):
+        # Skip the browser's own required-field check so the server's error messages show.
+        page.locator(form).evaluate("form => { form.noValidate = true; }")
+        page.locator(form).get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+
+    return send
 
 
 @dataclass(frozen=True)
@@ -103,10 +107,17 @@ PAGE_TYPES = {
     "event": PageType(lambda c: c["event"].get_absolute_url()),
     "peers": PageType(lambda c: "/peers/"),
     "sign-in": PageType(lambda c: "/accounts/login/"),
-    "sign-in with errors": PageType(lambda c: "/accounts/login/", then=send_the_form_empty),
+    "sign-in with errors": PageType(
+        lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")
+    ),
     "accessibility statement": PageType(lambda c: "/accessibility/"),
     "not found": PageType(lambda c: "/practices/no-such-practice/"),
-    # To add once the editor branch is merged (fill in its real addresses):
-    # "report form with errors": PageType(lambda c: "/…/", role="editor", then=send_the_form_empty),
-    # "review queue": PageType(lambda c: "/…/", role="curator"),
+    "my reports": PageType(lambda c: "/editor/", role="editor"),
+    "report form": PageType(lambda c: "/editor/events/new/", role="editor"),
+    "report form with errors": PageType(
+        lambda c: "/editor/events/new/",
+        role="editor",
+        then=send_empty("form.report-form", "Submit for review"),
+    ),
+    "review queue": PageType(lambda c: "/review/", role="curator"),
 }

@@ -1,4 +1,7 @@
 import pytest
+from playwright.sync_api import expect
+
+from tests.factories import make_user
 
 # Records, in every page and frame, each Content Security Policy violation and each script
 # the hostile-content gate plants: window.alert and friends are replaced by recorders.
@@ -43,3 +46,15 @@ class BrowserWatch:
 @pytest.fixture
 def watch(page):
     return BrowserWatch(page)
+
+
+@pytest.fixture
+def admin_page(live_server, page):
+    """A page signed in to the admin as a superuser, through the admin's own sign-in form."""
+    make_user("root", is_staff=True, is_superuser=True)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("root")
+    page.get_by_label("Password").fill("correct-horse-battery-staple")
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server.url}/admin/")
+    return page

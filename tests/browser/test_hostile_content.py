@@ -121,12 +121,7 @@ def test_public_pages_show_hostile_content_as_text(hostile_content, visit):
     assert visit.problems == []
 
 
-def test_admin_shows_hostile_content_as_text(hostile_content, visit, page):
-    make_user("root", is_staff=True, is_superuser=True)
-    page.goto(f"{visit.base_url}/admin/login/")
-    page.get_by_label("Username").fill("root")
-    page.get_by_label("Password").fill("correct-horse-battery-staple")
-    page.get_by_role("button", name="Log in").click()
+def test_admin_shows_hostile_content_as_text(hostile_content, admin_page, visit):
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         visit(reverse(f"{prefix}_changelist"))

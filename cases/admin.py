@@ -1,0 +1,238 @@
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from taggit.models import Tag
+
+from . import services
+from .forms import ReturnForm
+from .models import City, Country, Event, GoodPractice, Organisation, Source
+from .workflow import Action
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "region", "city_count"]
+    list_filter = ["region"]
+    search_fields = ["name", "code", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(city_count=Count("cities")).order_by("name")
+
+    @admin.display(description="cities", ordering="city_count")
+    def city_count(self, country):
+        return country.city_count
+
+
+@admin.register(City)
+class CityAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "region", "population_band", "practice_count"]
+    list_filter = ["country__region", "population_band", "country"]
+    list_select_related = ["country"]
+    search_fields = ["name", "slug", "country__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+
+    def get_queryset(self, request):
+        # An explicit order: annotating with GROUP BY drops the default one (autocomplete pages).
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(practice_count=Count("practices"))
+            .order_by("name")
+        )
+
+    @admin.display(description="region", ordering="country__region")
+    def region(self, city):
+        return city.country.get_region_display()
+
+    @admin.display(description="practices", ordering="practice_count")
+    def practice_count(self, city):
+        return city.practice_count
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "website"]
+    search_fields = ["name", "acronym", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "author", "published_on"]
+    list_filter = ["publisher"]
+    search_fields = ["title", "publisher", "author", "slug"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_on"
+
+
+# --- Review actions -------------------------------------------------------------------------
+
+
+def _apply(modeladmin, request, queryset, move, done):
+    """Run a workflow move on each item; report what was refused and why, item by item."""
+    moved = 0
+    for item in queryset:
+        try:
+            move(item)
+        except (ValidationError, PermissionDenied) as refused:
+            reason = " ".join(getattr(refused, "messages", [str(refused)]))
+            if str(item) not in reason:
+                reason = f"“{item}”: {reason}"
+            modeladmin.message_user(request, reason, messages.WARNING)
+        else:
+            moved += 1
+    modeladmin.message_user(request, f"{done} {moved} item(s).", messages.SUCCESS)
+
+
+@admin.action(description="Publish selected items (in review)", permissions=["review"])
+def publish(modeladmin, request, queryset):
+    def move(item):
+        # An event moves with the practices written in its report, as on the review pages.
+        if isinstance(item, Event):
+            services.event_report_publish(event=item, user=request.user)
+        else:
+            services.item_move(item=item, action=Action.PUBLISH, user=request.user)
+
+    _apply(modeladmin, request, queryset, move, "Published")
+
+
+@admin.action(description="Return selected items to their editors…", permissions=["review"])
+def return_to_draft(modeladmin, request, queryset):
+    # Returning needs a comment for the editor: ask for it on an intermediate page.
+    form = ReturnForm(request.POST if "comment" in request.POST else None)
+    if not form.is_valid():
+        context = {
+            **modeladmin.admin_site.each_context(request),
+            "title": "Return to the editor",
+            "opts": modeladmin.opts,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/cases/return_to_draft.html", context)
+
+    comment = form.cleaned_data["comment"]
+
+    def move(item):
+        if isinstance(item, Event):
+            services.event_report_return(event=item, user=request.user, comment=comment)
+        else:
+            services.item_move(item=item, action=Action.RETURN, user=request.user, comment=comment)
+
+    _apply(modeladmin, request, queryset, move, "Returned")
+    return None
+
+
+@admin.action(description="Archive selected items (published)", permissions=["review"])
+def archive(modeladmin, request, queryset):
+    def move(item):
+        services.item_archive(item=item, user=request.user)
+
+    _apply(modeladmin, request, queryset, move, "Archived")
+
+
+class ReviewActionsMixin:
+    actions = [publish, return_to_draft, archive]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Status changes only through the review actions, which follow cases.workflow.
+        return [*super().get_readonly_fields(request, obj), "status"]
+
+    def save_model(self, request, obj, form, change):
+        # An admin edit counts as a new version: an editor's stale form will not overwrite it.
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def has_review_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.review_{opts.model_name}")
+
+
+# --- Events and practices -------------------------------------------------------------------
+
+
+class PracticeInline(admin.TabularInline):
+    model = GoodPractice.events.through
+    verbose_name = "practice shared at this event"
+    verbose_name_plural = "practices shared at this event"
+    autocomplete_fields = ["goodpractice"]
+    extra = 0
+
+
+@admin.register(Event)
+class EventAdmin(ReviewActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "starts_on", "format", "place", "status", "created_by", "updated_at"]
+    list_filter = ["status", "format", "organisers", "challenges"]
+    list_select_related = ["created_by"]
+    search_fields = ["title", "slug", "summary", "place", "report"]
+    date_hierarchy = "starts_on"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = [
+        "host_city",
+        "part_of",
+        "organisers",
+        "cities",
+        "challenges",
+        "source",
+        "created_by",
+    ]
+    readonly_fields = ["created_at", "updated_at", "published_at"]
+    inlines = [PracticeInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "status"]}),
+        ("When and where", {"fields": ["starts_on", "ends_on", "place", "host_city", "format"]}),
+        ("Who and what", {"fields": ["part_of", "organisers", "cities", "challenges"]}),
+        ("Report", {"fields": ["report"]}),
+        ("Source", {"fields": ["source", "source_quote"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
+    ]
+
+
+@admin.register(GoodPractice)
+class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
+    list_display = ["title", "stage", "status", "source", "created_by", "updated_at"]
+    list_filter = ["status", "stage", "challenges__theme", "challenges", "cities__country__region"]
+    list_select_related = ["source", "created_by"]
+    search_fields = ["title", "slug", "summary", "description", "tags__name"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["challenges", "cities", "events", "source", "created_by"]
+    readonly_fields = ["created_at", "updated_at", "published_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "stage", "status"]}),
+        ("The practice", {"fields": ["description", "results", "lessons", "transfer_conditions"]}),
+        ("Filed under", {"fields": ["challenges", "tags", "cities", "events"]}),
+        ("Source", {"fields": ["source", "source_quote"]}),
+        ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+# Taggit registers its own TagAdmin; replace it with one that autocompletes and counts usage.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "practice_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        tags = super().get_queryset(request)
+        return tags.annotate(practice_count=Count("cases_taggedpractice_items")).order_by("name")
+
+    @admin.display(description="practices", ordering="practice_count")
+    def practice_count(self, tag):
+        return tag.practice_count
+
+
+admin.site.site_header = "CityLearn administration"
+admin.site.site_title = "CityLearn admin"
+admin.site.index_title = "Curate the catalogue"

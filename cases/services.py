@@ -1,0 +1,308 @@
+"""Writes that span models: saving an event report with its practices, and moving it through review.
+
+Every status change goes through `item_move`, which asks cases.workflow and records a Transition.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from challenges.models import Challenge
+
+from . import workflow
+from .models import City, Country, Event, GoodPractice, Organisation, Source, Status, Transition
+from .workflow import Action
+
+
+class EditConflict(Exception):
+    """Someone saved the item after the user opened it; saving now would overwrite their work."""
+
+    def __init__(self, stored):
+        super().__init__(f"“{stored}” was changed by someone else after you opened it.")
+        self.stored = stored
+
+
+class ReportIncomplete(ValidationError):
+    """The report lacks what review needs; `problems` lists each gap with its item and field."""
+
+    def __init__(self, problems):
+        super().__init__([problem.message for problem in problems])
+        self.problems = problems
+
+
+class DuplicateSubmit(Exception):
+    """The form that creates a report was sent twice; `event` is the report the first one made."""
+
+    def __init__(self, event):
+        super().__init__("This report was already saved.")
+        self.event = event
+
+
+@dataclass(frozen=True)
+class Problem:
+    item: Event | GoodPractice | None
+    field: str
+    message: str
+
+
+@dataclass
+class PracticeDraft:
+    """A practice of the report as the editor left it, with its many-to-many values."""
+
+    practice: GoodPractice
+    expected_version: int | None = None
+    challenges: Iterable[Challenge] = ()
+    cities: Iterable[City] = ()
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NewCity:
+    name: str
+    country: Country
+
+
+def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) -> str:
+    base = slugify(text)[: max_length - 10].strip("-") or model._meta.model_name
+    slug, number = base, 1
+    while model.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def practices_refresh_search(*, practices: Iterable[GoodPractice]) -> None:
+    """Hook: keep the search index in step with newly published practices.
+
+    The search engineer's cases/search.py provides the refresh; the integrator wires it here.
+    """
+
+
+def report_practices(event: Event):
+    # The practices written in this report share its lifecycle, hence its status.
+    return event.practices.filter(status=event.status).order_by("pk")
+
+
+def event_report_problems(*, event: Event, is_new_work: bool = True) -> list[Problem]:
+    """What the report lacks for review (new work) or to stay public (a curator's later edit)."""
+    if not is_new_work:
+        requirements = workflow.PUBLIC_PRACTICE_REQUIREMENTS
+        return [
+            problem
+            for practice in report_practices(event)
+            for problem in practice_problems(practice=practice, requirements=requirements)
+        ]
+    problems = [
+        Problem(event, name, message)
+        for name, message in workflow.missing(
+            {
+                "starts_on": event.starts_on,
+                "format": event.format,
+                "report": event.report.strip(),
+                "cities": event.cities.exists(),
+                "challenges": event.challenges.exists(),
+            },
+            workflow.EVENT_REQUIREMENTS,
+        ).items()
+    ]
+    practices = list(report_practices(event))
+    if not practices:
+        problems.append(Problem(event, "practices", workflow.NO_PRACTICES))
+    for practice in practices:
+        problems += practice_problems(practice=practice)
+    return problems
+
+
+def practice_problems(
+    *, practice: GoodPractice, requirements=workflow.PRACTICE_REQUIREMENTS
+) -> list[Problem]:
+    values = {
+        "summary": practice.summary.strip(),
+        "description": practice.description.strip(),
+        "challenges": practice.challenges.exists(),
+        "cities": practice.cities.exists(),
+    }
+    return [
+        Problem(practice, name, message)
+        for name, message in workflow.missing(values, requirements).items()
+    ]
+
+
+def _check_version(item, expected_version):
+    stored = type(item).objects.select_for_update().get(pk=item.pk)
+    if expected_version is not None and stored.version != expected_version:
+        raise EditConflict(stored)
+    return stored
+
+
+@transaction.atomic
+def event_report_save_draft(
+    *,
+    event: Event,
+    user,
+    expected_version: int | None = None,
+    cities: Iterable[City] = (),
+    new_cities: Iterable[NewCity] = (),
+    challenges: Iterable[Challenge] = (),
+    organisers: Iterable[Organisation] = (),
+    practices: Iterable[PracticeDraft] = (),
+    removed_practices: Iterable[GoodPractice] = (),
+    new_source: Source | None = None,
+    creation_token=None,
+) -> Event:
+    """Save the report (event, cities, practices) as it stands; only a title is required."""
+    is_new = event.pk is None
+    if is_new:
+        if not workflow.can_create(user):
+            raise PermissionDenied("Only editors and curators write event reports.")
+        if creation_token and (earlier := Event.objects.filter(creation_token=creation_token)):
+            raise DuplicateSubmit(earlier.get())
+        event.slug = unique_slug(Event, event.title)
+        event.status = Status.DRAFT
+        event.created_by = user
+        event.creation_token = creation_token
+    else:
+        stored = _check_version(event, expected_version)
+        if not workflow.can_edit(user, stored):
+            raise PermissionDenied("You may not change this report.")
+        event.status, event.slug, event.version = stored.status, stored.slug, stored.version + 1
+
+    if new_source is not None:
+        new_source.slug = unique_slug(Source, new_source.title)
+        new_source.save()
+        event.source = new_source
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        # Two copies of the same form raced past the check above: the first one won.
+        if is_new and creation_token:
+            raise DuplicateSubmit(Event.objects.get(creation_token=creation_token)) from None
+        raise
+
+    added = [
+        City.objects.get_or_create(
+            name=city.name,
+            country=city.country,
+            defaults={"slug": unique_slug(City, f"{city.name} {city.country.code}")},
+        )[0]
+        for city in new_cities
+    ]
+    event.cities.set([*cities, *added])
+    event.challenges.set(challenges)
+    event.organisers.set(organisers)
+
+    for draft in practices:
+        _practice_save(draft, event=event, user=user)
+    for practice in removed_practices:
+        practice.events.remove(event)
+        # A practice written in this report and cited nowhere else goes with it.
+        if not practice.events.exists() and practice.status == Status.DRAFT:
+            practice.delete()
+
+    # Outside draft the report is public or about to be: its practices must stay publishable.
+    if event.status != Status.DRAFT:
+        _raise_problems(event_report_problems(event=event, is_new_work=False))
+    return event
+
+
+def _raise_problems(problems: list[Problem]) -> None:
+    if problems:
+        raise ReportIncomplete(problems)
+
+
+def _practice_save(draft: PracticeDraft, *, event: Event, user) -> GoodPractice:
+    practice = draft.practice
+    if practice.pk is None:
+        practice.slug = unique_slug(GoodPractice, practice.title)
+        practice.created_by = user
+        practice.status = event.status
+        if event.status in (Status.PUBLISHED, Status.ARCHIVED):
+            practice.published_at = timezone.now()
+    else:
+        stored = _check_version(practice, draft.expected_version)
+        if not workflow.can_edit(user, stored):
+            raise PermissionDenied("You may not change this practice.")
+        practice.status, practice.slug = stored.status, stored.slug
+        practice.version = stored.version + 1
+    practice.source = practice.source or event.source
+    practice.save()
+    practice.events.add(event)
+    practice.challenges.set(draft.challenges)
+    practice.cities.set(draft.cities)
+    practice.tags.set(draft.tags)
+    return practice
+
+
+def _comment_for(action: Action, comment: str) -> str:
+    if action is Action.RETURN and not comment.strip():
+        raise ValidationError({"comment": "Say what the editor should change."})
+    return comment.strip()
+
+
+def _record_move(item: Event | GoodPractice, action: Action, *, user, comment: str) -> None:
+    Transition.objects.create(
+        event=item if isinstance(item, Event) else None,
+        practice=item if isinstance(item, GoodPractice) else None,
+        from_status=item.status,
+        to_status=action.target,
+        comment=comment,
+        user=user,
+    )
+    item.status = action.target
+    item.version += 1
+    if action is Action.PUBLISH:
+        item.published_at = timezone.now()
+    if action in (Action.SUBMIT, Action.RETURN):
+        item.review_comment = comment
+    item.save(update_fields=["status", "version", "published_at", "review_comment", "updated_at"])
+
+
+@transaction.atomic
+def item_move(*, item: Event | GoodPractice, action: Action, user, comment: str = "") -> None:
+    """Move one event or practice, if the workflow allows it, and record who, when and why."""
+    workflow.check_move(user, item, action)
+    comment = _comment_for(action, comment)
+    needs_completeness = action in (Action.SUBMIT, Action.PUBLISH)
+    if isinstance(item, GoodPractice) and needs_completeness:
+        _raise_problems(practice_problems(practice=item))
+    _record_move(item, action, user=user, comment=comment)
+    if isinstance(item, GoodPractice) and action in (Action.PUBLISH, Action.ARCHIVE):
+        practices_refresh_search(practices=[item])
+
+
+@transaction.atomic
+def _event_report_move(*, event: Event, action: Action, user, comment: str = "") -> None:
+    # The event and the practices written with it move together, or not at all: the
+    # permission to move the report covers its practices.
+    workflow.check_move(user, event, action)
+    comment = _comment_for(action, comment)
+    if action in (Action.SUBMIT, Action.PUBLISH):
+        _raise_problems(event_report_problems(event=event))
+    practices = list(report_practices(event).select_for_update())
+    _record_move(event, action, user=user, comment=comment)
+    for practice in practices:
+        _record_move(practice, action, user=user, comment=comment)
+    if action in (Action.PUBLISH, Action.ARCHIVE):
+        practices_refresh_search(practices=practices)
+
+
+def event_report_submit(*, event: Event, user) -> None:
+    _event_report_move(event=event, action=Action.SUBMIT, user=user)
+
+
+def event_report_publish(*, event: Event, user) -> None:
+    _event_report_move(event=event, action=Action.PUBLISH, user=user)
+
+
+def event_report_return(*, event: Event, user, comment: str) -> None:
+    _event_report_move(event=event, action=Action.RETURN, user=user, comment=comment)
+
+
+def item_archive(*, item: Event | GoodPractice, user, comment: str = "") -> None:
+    # An archived event keeps its practices public: each stands on its own and may be cited.
+    item_move(item=item, action=Action.ARCHIVE, user=user, comment=comment)

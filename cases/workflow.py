@@ -1,0 +1,120 @@
+"""The review workflow in one place: which moves exist, who may make them, what a report needs.
+
+draft → in review → published → archived; a curator may return an item in review to draft.
+Every other move is refused. Services, views and admin actions all ask this module.
+"""
+
+import enum
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from .models import EDITORS_GROUP, Status, is_curator
+
+
+class Action(enum.Enum):
+    SUBMIT = ("submit", Status.DRAFT, Status.IN_REVIEW)
+    PUBLISH = ("publish", Status.IN_REVIEW, Status.PUBLISHED)
+    RETURN = ("return", Status.IN_REVIEW, Status.DRAFT)
+    ARCHIVE = ("archive", Status.PUBLISHED, Status.ARCHIVED)
+
+    def __init__(self, verb, source, target):
+        self.verb = verb
+        self.source = source
+        self.target = target
+
+
+ALLOWED_MOVES = {(action.source, action.target): action for action in Action}
+CURATOR_ACTIONS = {Action.PUBLISH, Action.RETURN, Action.ARCHIVE}
+
+
+class TransitionRefused(ValidationError):
+    """A move the workflow does not allow from the item's current status."""
+
+
+def action_for(source: str, target: str) -> Action:
+    try:
+        return ALLOWED_MOVES[(source, target)]
+    except KeyError:
+        raise TransitionRefused(
+            f"An item cannot move from {Status(source).label.lower()} "
+            f"to {Status(target).label.lower()}."
+        ) from None
+
+
+def is_editor(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_is_editor"):
+        user._is_editor = user.groups.filter(name=EDITORS_GROUP).exists()
+    return user._is_editor
+
+
+def is_author(user, item) -> bool:
+    return user.is_authenticated and item.created_by_id == user.pk
+
+
+def can_create(user) -> bool:
+    return is_editor(user) or is_curator(user)
+
+
+def can_view(user, item) -> bool:
+    """Drafts and items in review exist only for their author and for curators."""
+    if item.status in (Status.PUBLISHED, Status.ARCHIVED):
+        return True
+    return is_author(user, item) or is_curator(user)
+
+
+def can_edit(user, item) -> bool:
+    # Editors hand their work over when they submit it; curators may correct anything.
+    if is_curator(user):
+        return True
+    return is_author(user, item) and is_editor(user) and item.status == Status.DRAFT
+
+
+def can_move(user, item, action: Action) -> bool:
+    if item.status != action.source:
+        return False
+    if action in CURATOR_ACTIONS:
+        return is_curator(user)
+    return can_edit(user, item)
+
+
+def check_move(user, item, action: Action) -> None:
+    """Raise PermissionDenied or TransitionRefused unless the user may make this move now."""
+    if action in CURATOR_ACTIONS and not is_curator(user):
+        raise PermissionDenied("Only curators may publish, return or archive.")
+    if item.status != action.source:
+        raise TransitionRefused(
+            f"“{item}” is {item.get_status_display().lower()}: "
+            f"it cannot be moved with “{action.verb}”."
+        )
+    if not can_move(user, item, action):
+        raise PermissionDenied("You may not submit this item.")
+
+
+# What a report needs before it goes to review. Each rule names the form field it belongs to,
+# so the same list drives the checks on the form and in the service.
+EVENT_REQUIREMENTS = {
+    "starts_on": "Give the date the event started.",
+    "format": "Say what kind of event it was.",
+    "report": "Write the report of the event.",
+    "cities": "Name at least one participating city.",
+    "challenges": "Pick at least one challenge raised.",
+}
+PRACTICE_REQUIREMENTS = {
+    "summary": "Write a summary.",
+    "description": "Describe what was done.",
+    "challenges": "Pick at least one challenge it addresses.",
+    "cities": "Name at least one city behind it.",
+}
+NO_PRACTICES = "Add at least one practice shared at the event."
+# What a public practice must keep when a curator edits it later; the seed data, taken from
+# real documents, often knows no city or date, so the full list above applies to new work only.
+PUBLIC_PRACTICE_REQUIREMENTS = {
+    name: PRACTICE_REQUIREMENTS[name] for name in ("summary", "challenges")
+}
+
+
+def missing(values, requirements) -> dict[str, str]:
+    """The requirements whose value is empty, as {field name: message}."""
+    return {name: message for name, message in requirements.items() if not values.get(name)}

@@ -1,0 +1,184 @@
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from cases.models import Event, Status
+
+from .factories import (
+    make_challenge,
+    make_city,
+    make_curator,
+    make_editor,
+    make_event,
+    make_organisation,
+    make_practice,
+    make_source,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue():
+    challenge = make_challenge(name="Limited funds")
+    city = make_city(name="Kisumu")
+    event = make_event(
+        cities=[city],
+        challenges=[challenge],
+        organisers=[make_organisation()],
+        source=make_source(),
+    )
+    practice = make_practice(challenges=[challenge], cities=[city], events=[event], tags=["x"])
+    return {"event": event, "practice": practice, "city": city, "challenge": challenge}
+
+
+def registered_models():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
+def test_every_changelist_and_add_form_answers_for_a_superuser(admin_client, catalogue, model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    assert admin_client.get(changelist).status_code == 200
+    assert admin_client.get(changelist, {"q": "a"}).status_code == 200
+    add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
+    # django-axes' sign-in records are written by axes alone: their admin has no add form.
+    expected = 403 if opts.app_label == "axes" else 200
+    assert admin_client.get(add).status_code == expected
+
+
+@pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)
+def test_every_change_form_answers_for_a_superuser(admin_client, catalogue, model):
+    opts = model._meta
+    obj = model._default_manager.first()
+    if obj is None:
+        pytest.skip(f"no {opts.label} row in the test catalogue")
+    change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    assert admin_client.get(change).status_code == 200
+
+
+def test_event_change_form_lists_its_practices_inline(admin_client, catalogue):
+    event = catalogue["event"]
+    response = admin_client.get(reverse("admin:cases_event_change", args=[event.pk]))
+    assertContains(response, "Practices shared at this event")
+    assertContains(response, catalogue["practice"].title)
+
+
+def test_practice_change_form_links_to_the_public_page(admin_client, catalogue):
+    practice = catalogue["practice"]
+    response = admin_client.get(reverse("admin:cases_goodpractice_change", args=[practice.pk]))
+    assertContains(response, "View on site")
+
+
+def test_autocomplete_finds_cities_by_name(admin_client, catalogue):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Kisu",
+            "app_label": "cases",
+            "model_name": "goodpractice",
+            "field_name": "cities",
+        },
+    )
+    assert response.status_code == 200
+    assert [result["text"] for result in response.json()["results"]] == ["Kisumu"]
+
+
+def test_publish_action_publishes_complete_practices_in_review(admin_client):
+    practice = make_practice(
+        status=Status.IN_REVIEW, description="What was done.", cities=[make_city()]
+    )
+    admin_client.post(
+        reverse("admin:cases_goodpractice_changelist"),
+        {"action": "publish", "_selected_action": [practice.pk]},
+    )
+    practice.refresh_from_db()
+    assert practice.status == Status.PUBLISHED
+    assert practice.published_at is not None
+    assert practice.transitions.get().to_status == Status.PUBLISHED
+
+
+def test_publish_action_follows_the_workflow_and_refuses_drafts(admin_client):
+    practice = make_practice(status=Status.DRAFT)
+    response = admin_client.post(
+        reverse("admin:cases_goodpractice_changelist"),
+        {"action": "publish", "_selected_action": [practice.pk]},
+        follow=True,
+    )
+    assertContains(response, "cannot be moved with “publish”")
+    practice.refresh_from_db()
+    assert practice.status == Status.DRAFT
+
+
+def test_publish_action_refuses_a_practice_without_challenge(admin_client):
+    practice = make_practice(status=Status.IN_REVIEW, challenges=[])
+    response = admin_client.post(
+        reverse("admin:cases_goodpractice_changelist"),
+        {"action": "publish", "_selected_action": [practice.pk]},
+        follow=True,
+    )
+    assertContains(response, "Pick at least one challenge it addresses.")
+    practice.refresh_from_db()
+    assert practice.status == Status.IN_REVIEW
+
+
+def test_return_action_asks_for_a_comment_first(admin_client):
+    event = make_event(status=Status.IN_REVIEW)
+    response = admin_client.post(
+        reverse("admin:cases_event_changelist"),
+        {"action": "return_to_draft", "_selected_action": [event.pk]},
+    )
+    assertContains(response, "What should the editor change?")
+    assert Event.objects.get(pk=event.pk).status == Status.IN_REVIEW
+
+
+def test_return_action_returns_the_report_with_the_comment(admin_client):
+    event = make_event(status=Status.IN_REVIEW)
+    practice = make_practice(status=Status.IN_REVIEW, events=[event])
+    admin_client.post(
+        reverse("admin:cases_event_changelist"),
+        {
+            "action": "return_to_draft",
+            "_selected_action": [event.pk],
+            "comment": "Cite the source.",
+        },
+    )
+    event.refresh_from_db()
+    practice.refresh_from_db()
+    assert (event.status, event.review_comment) == (Status.DRAFT, "Cite the source.")
+    assert practice.status == Status.DRAFT
+
+
+def test_archive_action_archives_published_items(admin_client):
+    event = make_event()
+    admin_client.post(
+        reverse("admin:cases_event_changelist"),
+        {"action": "archive", "_selected_action": [event.pk]},
+    )
+    assert Event.objects.get(pk=event.pk).status == Status.ARCHIVED
+
+
+def test_status_cannot_be_typed_in_the_admin_form(admin_client):
+    event = make_event(status=Status.DRAFT)
+    response = admin_client.get(reverse("admin:cases_event_change", args=[event.pk]))
+    assert "status" not in response.context["adminform"].form.fields
+
+
+def action_names(response):
+    action_form = response.context["action_form"]  # None when no action is allowed
+    return [name for name, _ in action_form.fields["action"].choices] if action_form else []
+
+
+def test_review_actions_are_offered_to_curators(client):
+    client.force_login(make_curator(is_staff=True))
+    response = client.get(reverse("admin:cases_goodpractice_changelist"))
+    assert {"publish", "return_to_draft"} <= set(action_names(response))
+
+
+def test_review_actions_are_not_offered_to_editors(client):
+    client.force_login(make_editor(is_staff=True))
+    response = client.get(reverse("admin:cases_goodpractice_changelist"))
+    assert response.status_code == 200
+    assert "publish" not in action_names(response)
