@@ -76,6 +76,15 @@ def send_empty(form, button):
     return send
 
 
+def sign_in(page, base_url, user, password="correct-horse-battery-staple"):
+    """Signs `user` in through the site's sign-in form (a Playwright page)."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
 @dataclass(frozen=True)
 class PageType:
     address: Callable[[dict], str]  # from the records make_sample_content() returns

@@ -7,27 +7,21 @@ from django.contrib.auth.models import Group
 
 from cases.models import CURATORS_GROUP, EDITORS_GROUP
 from tests.factories import make_curator, make_editor
-from tests.pages import PAGE_TYPES, make_sample_content, resolves
+from tests.pages import PAGE_TYPES, make_sample_content, resolves, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-PASSWORD = "correct-horse-battery-staple"
 ACCOUNTS = {"editor": make_editor, "curator": make_curator}
 
 axe = Axe()
 
 
-def sign_in(page, live_server, role):
+def sign_in_as(page, live_server, role):
     # Transactional tests flush the tables, groups from the data migration included.
     for name in (EDITORS_GROUP, CURATORS_GROUP):
         Group.objects.get_or_create(name=name)
-    user = ACCOUNTS[role]()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.locator("main form [type=submit]").click()
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    sign_in(page, live_server.url, ACCOUNTS[role]())
 
 
 def open_page_type(page, live_server, name):
@@ -36,7 +30,7 @@ def open_page_type(page, live_server, name):
     if not resolves(address):
         pytest.skip(f"{name} ({address}) is not built on this branch yet")
     if page_type.role:
-        sign_in(page, live_server, page_type.role)
+        sign_in_as(page, live_server, page_type.role)
     page.goto(f"{live_server.url}{address}")
     if page_type.then:
         page_type.then(page)

@@ -7,13 +7,24 @@ from pathlib import Path
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 
-from cases.models import City, Event, GoodPractice, Organisation, Source
+from cases.models import (
+    CURATORS_GROUP,
+    EDITORS_GROUP,
+    City,
+    Event,
+    GoodPractice,
+    Organisation,
+    Source,
+)
+from cases.services import event_report_publish
 from challenges.models import Challenge
-from tests.factories import make_user
-from tests.pages import make_sample_content
+from tests.editor_helpers import complete_practice_row, report_data
+from tests.factories import make_challenge, make_city, make_curator, make_editor, make_user
+from tests.pages import make_sample_content, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -127,4 +138,70 @@ def test_admin_shows_hostile_content_as_text(hostile_content, admin_page, visit)
         visit(reverse(f"{prefix}_changelist"))
         for pk in model.objects.values_list("pk", flat=True)[:ADMIN_CHANGE_PAGES_PER_MODEL]:
             visit(reverse(f"{prefix}_change", args=[pk]))
+    assert visit.problems == []
+
+
+VECTORS_PER_REPORT = 4
+
+
+@pytest.fixture
+def reports_typed_with_vectors(transactional_db, client):
+    """Every vector typed into the editor's report form (as the browser posts it) and submitted:
+    event title, summary, place, report, quote and new source; practice title, summary,
+    description and tags. Returns the reports, in review, and a curator."""
+    for name in (EDITORS_GROUP, CURATORS_GROUP):
+        Group.objects.get_or_create(name=name)
+    client.force_login(make_editor())
+    city, challenge = make_city(), make_challenge()
+    for start in range(0, len(VECTORS), VECTORS_PER_REPORT):
+        chunk = VECTORS[start : start + VECTORS_PER_REPORT]
+        text = "\n\n".join(chunk)
+        rows = [
+            {
+                **complete_practice_row(challenge=challenge, city=city),
+                "title": vector[:200],
+                "summary": vector,
+                "description": text,
+                "tags": vector[:100],
+            }
+            for vector in chunk
+        ]
+        data = report_data(
+            action="submit",
+            title=chunk[0][:200],
+            summary=text,
+            place=chunk[-1][:200],
+            starts_on="2025-07-08",
+            format=Event.Format.ROUNDTABLE,
+            report=text,
+            source_quote=text,
+            new_source_title=chunk[1 % len(chunk)][:300],
+            cities=[str(city.pk)],
+            challenges=[str(challenge.pk)],
+            practices=rows,
+        )
+        response = client.post(reverse("editor:event-create"), data)
+        assert response.status_code == 302, (
+            chunk,
+            response.context and response.context.get("error_summary"),
+        )
+    return list(Event.objects.all()), make_curator()
+
+
+def test_reports_typed_into_the_editor_show_as_text_in_review_and_once_published(
+    reports_typed_with_vectors, page, visit
+):
+    events, curator = reports_typed_with_vectors
+    sign_in(page, visit.base_url, curator)
+    visit(reverse("editor:review-queue"))
+    for event in events:
+        visit(reverse("editor:review-event", args=[event.slug]))
+        visit(reverse("editor:event-edit", args=[event.slug]))
+    for event in events:
+        event_report_publish(event=event, user=curator)
+    visit("/practices/")
+    for event in events:
+        visit(event.get_absolute_url())
+        for practice in event.practices.all():
+            visit(practice.get_absolute_url())
     assert visit.problems == []
