@@ -34,6 +34,7 @@ VECTORS = [
     if line.strip() and not line.startswith("# ")
 ]
 LIST_PAGES = ["/", "/practices/", "/events/", "/cities/", "/challenges/", "/peers/"]
+PAGINATED_LIST_PAGES = ["/practices/", "/events/"]
 KINDS = {
     "challenge": Challenge,
     "city": City,
@@ -43,7 +44,8 @@ KINDS = {
     "practice": GoodPractice,
 }
 PAGE_SIZE = 20
-ADMIN_CHANGE_PAGES_PER_MODEL = 12
+# The newest records hold the most: the set with every vector is made last.
+ADMIN_CHANGE_PAGES_PER_MODEL = 3
 
 # Anything a vector would need to run if it reached the page as markup, not text.
 PLANTED = """() => [...document.querySelectorAll('*')].flatMap((element) =>
@@ -121,13 +123,19 @@ def visit(page, watch, live_server):
 
 
 def test_public_pages_show_hostile_content_as_text(hostile_content, visit):
-    pages = math.ceil(len(hostile_content) / PAGE_SIZE)
     for address in LIST_PAGES:
-        for number in range(1, pages + 1):
+        visit(address)
+    for address in PAGINATED_LIST_PAGES:
+        for number in range(2, math.ceil(len(hostile_content) / PAGE_SIZE) + 1):
             visit(f"{address}?page={number}")
     visit("/practices/?q=script")
-    for content in hostile_content:
-        for kind in ("practice", "event", "city", "challenge"):
+    for number, content in enumerate(hostile_content):
+        kinds = ["practice", "event"]
+        # City and challenge names also show on the practice pages and the lists; their own
+        # pages repeat the same fields, so a sample of them (and the record with every vector).
+        if number % 10 == 0 or number == len(hostile_content) - 1:
+            kinds += ["city", "challenge"]
+        for kind in kinds:
             visit(content[kind].get_absolute_url())
     assert visit.problems == []
 
@@ -136,7 +144,9 @@ def test_admin_shows_hostile_content_as_text(hostile_content, admin_page, visit)
     for model in admin.site._registry:
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         visit(reverse(f"{prefix}_changelist"))
-        for pk in model.objects.values_list("pk", flat=True)[:ADMIN_CHANGE_PAGES_PER_MODEL]:
+        for pk in model.objects.order_by("-pk").values_list("pk", flat=True)[
+            :ADMIN_CHANGE_PAGES_PER_MODEL
+        ]:
             visit(reverse(f"{prefix}_change", args=[pk]))
     assert visit.problems == []
 
