@@ -8,6 +8,7 @@ from taggit.models import Tag
 from . import services
 from .forms import ReturnForm
 from .models import City, Country, Event, GoodPractice, Organisation, Source
+from .search import practice_refresh_search
 from .workflow import Action
 
 
@@ -209,6 +210,11 @@ class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
         ("Source", {"fields": ["source", "source_quote"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Challenges, cities and tags are saved here, after the practice: search copies them.
+        practice_refresh_search(practice_ids=[form.instance.pk])
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()

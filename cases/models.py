@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -390,6 +391,11 @@ class GoodPractice(models.Model):
     review_comment = models.TextField(
         blank=True, editable=False, help_text="The curator's comment when it was returned."
     )
+    # Both kept by cases.search.practice_refresh_search(): a tsvector with a GIN index on
+    # PostgreSQL (the index is created by migration 0004_search there only), and the same words as
+    # lower-case plain text for SQLite's fallback search.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_document = models.TextField(blank=True, editable=False)
 
     objects = PracticeManager()
 

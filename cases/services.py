@@ -15,6 +15,7 @@ from challenges.models import Challenge
 
 from . import workflow
 from .models import City, Country, Event, GoodPractice, Organisation, Source, Status, Transition
+from .search import practice_refresh_search
 from .workflow import Action
 
 
@@ -76,10 +77,8 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) 
 
 
 def practices_refresh_search(*, practices: Iterable[GoodPractice]) -> None:
-    """Hook: keep the search index in step with newly published practices.
-
-    The search engineer's cases/search.py provides the refresh; the integrator wires it here.
-    """
+    """Keep the stored search columns in step with newly published practices."""
+    practice_refresh_search(practice_ids=[practice.pk for practice in practices])
 
 
 def report_practices(event: Event):

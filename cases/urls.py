@@ -11,6 +11,7 @@ urlpatterns = [
     path("cities/<slug:slug>/", views.city_detail, name="city-detail"),
     path("events/", views.event_list, name="event-list"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("peers/", views.peer_finder, name="peer-finder"),
 ]
 
 # The challenge pages join challenges to practices, so they live here: the challenges app

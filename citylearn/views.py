@@ -1,21 +1,17 @@
 from django.db import DatabaseError, connection
-from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from cases.models import Event, GoodPractice, Status
-from challenges.models import Challenge, Theme
+from cases.models import Event, GoodPractice
+from cases.views import practice_cards, themes_with_counts
 
 
 def home(request):
-    published = Q(practices__status=Status.PUBLISHED)
-    challenges = Challenge.objects.annotate(practice_count=Count("practices", filter=published))
-    themes = Theme.objects.prefetch_related(Prefetch("challenges", queryset=challenges))
     context = {
-        "themes": themes,
-        "latest_practices": GoodPractice.objects.published().for_cards()[:6],
-        "latest_events": Event.objects.published().for_cards()[:4],
+        "themes": themes_with_counts(),
+        "latest_practices": practice_cards(GoodPractice.objects.published())[:6],
+        "latest_events": Event.objects.published().for_cards().order_by("-published_at")[:4],
     }
     return render(request, "home.html", context)
 

@@ -1,6 +1,8 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from cases.search import practice_refresh_search
+
 # Dependency order: each file refers only to records of the files before it.
 SEED_FIXTURES = [
     "themes",
@@ -21,4 +23,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("loaddata", *SEED_FIXTURES, verbosity=0)
+        # loaddata saves raw rows: the stored search columns are rebuilt from them here.
+        practice_refresh_search()
         self.stdout.write(self.style.SUCCESS(f"Loaded {len(SEED_FIXTURES)} seed fixtures."))

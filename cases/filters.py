@@ -1,0 +1,162 @@
+"""The catalogue's filters: slugs in the URL, OR within a filter, AND across filters."""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Count
+from taggit.models import Tag
+
+from challenges.models import Challenge, Theme
+
+from .models import PUBLIC_STATUSES, City, Country, Event, GoodPractice, Region, TaggedPractice
+from .search import filter_matching
+
+MAX_VALUES_PER_FILTER = 20
+_SLUG = re.compile(r"[-\w]{1,150}")
+
+
+class SlugListField(forms.Field):
+    """Every value of a repeated parameter that looks like a slug, in order, without repeats."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = [value]
+        slugs = dict.fromkeys(v.strip() for v in value or [] if _SLUG.fullmatch(v.strip()))
+        return list(slugs)[:MAX_VALUES_PER_FILTER]
+
+
+class SlugsFilter(django_filters.Filter):
+    field_class = SlugListField
+
+    def filter(self, queryset, value):
+        if not value:
+            return queryset
+        # A subquery, not a join: no duplicate rows, so counts and ranking stay simple.
+        matching = GoodPractice.objects.filter(**{f"{self.field_name}__in": value})
+        return queryset.filter(pk__in=matching.values("pk"))
+
+
+class PracticeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search")
+    challenge = SlugsFilter(field_name="challenges__slug", label="Challenge")
+    theme = SlugsFilter(field_name="challenges__theme__slug", label="Theme")
+    tag = SlugsFilter(field_name="tags__slug", label="Tag")
+    city = SlugsFilter(field_name="cities__slug", label="City")
+    country = SlugsFilter(field_name="cities__country__slug", label="Country")
+    region = SlugsFilter(field_name="cities__country__region", label="Region")
+    event = SlugsFilter(field_name="events__slug", label="Event")
+    stage = SlugsFilter(field_name="stage", label="Stage")
+
+    class Meta:
+        model = GoodPractice
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        # The view has already cleaned the query (length, punctuation): see search.clean_query.
+        return filter_matching(queryset, value) if value else queryset
+
+    def selected(self):
+        """{filter name: [slugs]} for every slug filter with values."""
+        data = self.form.cleaned_data if self.is_valid() else {}
+        return {name: data[name] for name in FACETS if data.get(name)}
+
+    def queryset_without(self, excluded):
+        """The queryset with every active filter applied except `excluded`: facets count on it."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name != excluded:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+
+def _through_counts(through, practice_field, prefix, practices, label="name", **conditions):
+    slug, name = f"{prefix}slug", f"{prefix}{label}"
+    rows = (
+        through.objects.filter(**{f"{practice_field}__in": practices.values("pk")}, **conditions)
+        .values(slug, name)
+        .annotate(count=Count(practice_field, distinct=True))
+        .order_by(name)
+    )
+    return [(row[slug], row[name], row["count"]) for row in rows]
+
+
+def _choice_counts(practices, field, choices):
+    rows = practices.values(field).annotate(count=Count("pk", distinct=True))
+    counts = {row[field]: row["count"] for row in rows if row[field]}
+    return [(value, label, counts[value]) for value, label in choices if value in counts]
+
+
+def _challenge_counts(practices):
+    through = GoodPractice.challenges.through
+    return _through_counts(through, "goodpractice", "challenge__", practices)
+
+
+def _theme_counts(practices):
+    through = GoodPractice.challenges.through
+    return _through_counts(through, "goodpractice", "challenge__theme__", practices)
+
+
+def _tag_counts(practices):
+    return _through_counts(TaggedPractice, "content_object", "tag__", practices)
+
+
+def _city_counts(practices):
+    return _through_counts(GoodPractice.cities.through, "goodpractice", "city__", practices)
+
+
+def _country_counts(practices):
+    through = GoodPractice.cities.through
+    return _through_counts(through, "goodpractice", "city__country__", practices)
+
+
+def _region_counts(practices):
+    regions = GoodPractice.objects.filter(pk__in=practices.values("pk"))
+    return _choice_counts(regions, "cities__country__region", Region.choices)
+
+
+def _event_counts(practices):
+    through = GoodPractice.events.through
+    return _through_counts(
+        through, "goodpractice", "event__", practices, "title", event__status__in=PUBLIC_STATUSES
+    )
+
+
+def _stage_counts(practices):
+    return _choice_counts(practices, "stage", GoodPractice.Stage.choices)
+
+
+# Facet name -> (counter, where its values get their names), in display order.
+FACETS = {
+    "challenge": (_challenge_counts, Challenge.objects),
+    "theme": (_theme_counts, Theme.objects),
+    "tag": (_tag_counts, Tag.objects),
+    "city": (_city_counts, City.objects),
+    "country": (_country_counts, Country.objects),
+    "region": (_region_counts, Region.choices),
+    "event": (_event_counts, Event.objects.public()),
+    "stage": (_stage_counts, GoodPractice.Stage.choices),
+}
+
+
+def facet_counts(practice_filter):
+    """{facet: [(slug, name, count)]}: each facet counted with every OTHER filter applied."""
+    return {
+        name: counter(practice_filter.queryset_without(name))
+        for name, (counter, _names) in FACETS.items()
+    }
+
+
+def name_selected(selected):
+    """{facet: {slug: name}} for the selected values that exist: one query per active facet."""
+    names = {}
+    for facet, slugs in selected.items():
+        source = FACETS[facet][1]
+        if isinstance(source, list):
+            names[facet] = {value: label for value, label in source if value in slugs}
+        else:
+            label = "title" if facet == "event" else "name"
+            names[facet] = dict(source.filter(slug__in=slugs).values_list("slug", label))
+    return names

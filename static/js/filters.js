@@ -1,0 +1,33 @@
+// Apply the catalogue filters as soon as one changes; the form works without this script.
+// After the reload, focus returns to the control that was changed, so keyboard users keep
+// their place.
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  if (!form) return;
+  var KEY = "citylearn-filter-focus";
+  try {
+    var wanted = sessionStorage.getItem(KEY);
+    sessionStorage.removeItem(KEY);
+    if (wanted) {
+      var parts = JSON.parse(wanted);
+      var controls = form.querySelectorAll("input, select");
+      for (var i = 0; i < controls.length; i++) {
+        if (controls[i].name === parts[0] && (controls[i].value === parts[1] || controls[i].tagName === "SELECT")) {
+          var details = controls[i].closest("details");
+          if (details) details.open = true;
+          controls[i].focus();
+          break;
+        }
+      }
+    }
+  } catch (error) { /* storage may be off: focus simply stays at the top */ }
+  form.addEventListener("change", function (event) {
+    var control = event.target;
+    if (control.type === "search") return;
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify([control.name, control.value]));
+    } catch (error) { /* not needed to filter */ }
+    form.submit();
+  });
+})();

@@ -1,0 +1,182 @@
+"""Search: PostgreSQL full-text search, or the SQLite fallback; the suite runs on both."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains
+
+from cases import services
+from cases.models import GoodPractice
+from cases.search import (
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
+    clean_query,
+    practice_refresh_search,
+    snippet,
+)
+
+from .editor_helpers import make_report
+from .factories import make_challenge, make_city, make_curator, make_practice
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("cases:practice-list")
+on_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL full-text search only"
+)
+
+
+def searchable(**fields):
+    practice = make_practice(**fields)
+    practice_refresh_search(practice_ids=[practice.pk])
+    return practice
+
+
+def found(client, query):
+    return [practice.title for practice in client.get(URL, {"q": query}).context["page"]]
+
+
+def test_finds_a_practice_by_the_name_of_its_challenge(client):
+    disruption = make_challenge(name="Political disruption")
+    searchable(title="Open source first", challenges=[disruption])
+    searchable(title="Unrelated")
+    assert found(client, "political disruption") == ["Open source first"]
+
+
+def test_finds_a_practice_by_the_name_of_its_city(client):
+    searchable(title="Open source first", cities=[make_city(name="Nairobi")])
+    searchable(title="Unrelated")
+    assert found(client, "Nairobi") == ["Open source first"]
+
+
+def test_finds_a_practice_by_its_tag(client):
+    searchable(title="Open source first", tags=["procurement"])
+    searchable(title="Unrelated")
+    assert found(client, "procurement") == ["Open source first"]
+
+
+def test_finds_words_in_the_longer_texts(client):
+    searchable(title="Data office", lessons="Appoint a chief data officer early.")
+    searchable(title="Unrelated")
+    assert found(client, "chief officer") == ["Data office"]
+
+
+def test_every_word_must_match_whatever_its_case(client):
+    searchable(title="Budget pooling", summary="Cities pool a shared budget.")
+    searchable(title="Budget cuts", summary="The budget shrank.")
+    assert found(client, "BUDGET pool") == ["Budget pooling"]
+
+
+def test_a_quoted_phrase_is_searched_as_a_phrase(client):
+    searchable(title="Open source first", summary="Publish the code as open source.")
+    searchable(title="Open doors", summary="Every source is open to the public.")
+    assert found(client, '"open source"') == ["Open source first"]
+
+
+def test_drafts_are_never_found(client):
+    searchable(title="Secret budget", status=GoodPractice.Status.DRAFT)
+    assert found(client, "budget") == []
+
+
+def test_a_title_match_ranks_above_a_mention_in_the_text(client):
+    searchable(title="A mention", results="It also helped the budget.", summary="Other things.")
+    searchable(title="Budget pooling", summary="Shared money.")
+    assert found(client, "budget") == ["Budget pooling", "A mention"]
+
+
+def test_matches_are_highlighted_and_the_rest_is_escaped(client):
+    searchable(title="Budget", summary="<b>Pooled</b> budget for <script>x</script> cities.")
+    response = client.get(URL, {"q": "budget"})
+    assertContains(response, "<mark>budget</mark>")
+    assertNotContains(response, "<script>x")
+    assertNotContains(response, "<b>Pooled")
+
+
+def test_a_headline_is_escaped_except_for_its_marks():
+    practice = GoodPractice(summary="unused")
+    practice.headline = f"<img src=x> {HIGHLIGHT_START}budget{HIGHLIGHT_STOP} & more"
+    assert snippet(practice, "budget") == "&lt;img src=x&gt; <mark>budget</mark> &amp; more"
+
+
+@on_postgres
+def test_postgres_stems_english_words(client):
+    searchable(title="Budget pooling", summary="Cities pool their budgets.")
+    assert found(client, "budget") == ["Budget pooling"]
+
+
+@on_postgres
+def test_postgres_stores_a_weighted_vector(client):
+    practice = searchable(title="Budget pooling", cities=[make_city(name="Nairobi")])
+    vector = GoodPractice.objects.values_list("search_vector", flat=True).get(pk=practice.pk)
+    assert "'budget':1A" in vector
+    assert "'nairobi'" in vector
+
+
+def test_refreshing_picks_up_a_renamed_city(client):
+    city = make_city(name="Nairobi")
+    practice = searchable(title="Open source first", cities=[city])
+    city.name = "Kisumu"
+    city.save()
+    practice_refresh_search(practice_ids=[practice.pk])
+    assert found(client, "Kisumu") == ["Open source first"]
+    assert found(client, "Nairobi") == []
+
+
+def test_refresh_without_ids_rebuilds_every_practice():
+    make_practice(title="One")
+    make_practice(title="Two")
+    assert practice_refresh_search() == 2
+    assert not GoodPractice.objects.filter(search_document="").exists()
+
+
+@pytest.mark.parametrize("query", ["a", "?", "!!!", "-- ;", "'", '""'])
+def test_a_one_character_or_punctuation_query_gets_a_friendly_message(client, query):
+    searchable(title="Budget pooling")
+    response = client.get(URL, {"q": query})
+    assertContains(response, "Type at least two letters or digits to search.")
+    assert found(client, query) == ["Budget pooling"]
+
+
+def test_a_very_long_query_is_shortened_with_a_message(client):
+    response = client.get(URL, {"q": "budget " * 2000})
+    assertContains(response, "Your search was shortened to its first 200 characters.")
+
+
+def test_clean_query_drops_control_characters_and_spaces():
+    assert clean_query("  open\x00 \t source ") == ("open source", "")
+
+
+def test_searching_sorts_by_relevance_and_can_sort_by_title(client):
+    searchable(title="Zebra budget")
+    searchable(title="Alpha budget")
+    response = client.get(URL, {"q": "budget", "sort": "title"})
+    assert [practice.title for practice in response.context["page"]] == [
+        "Alpha budget",
+        "Zebra budget",
+    ]
+
+
+def test_the_search_box_is_on_every_page(client):
+    for url in [reverse("home"), reverse("cases:city-list"), reverse("cases:peer-finder")]:
+        assertContains(client.get(url), 'id="site-q" type="search" name="q"')
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_search_query_count_does_not_grow(client, django_assert_num_queries, count):
+    for number in range(count):
+        searchable(title=f"Budget {number}", tags=["finance"])
+    # count, page, three prefetches, eight facets: snippets and ranks come with the page.
+    with django_assert_num_queries(13):
+        client.get(URL, {"q": "budget"})
+
+
+def test_a_practice_published_with_its_report_is_found(client):
+    event = make_report(status=GoodPractice.Status.IN_REVIEW, practices=1)
+    practice = event.practices.get()
+    services.event_report_publish(event=event, user=make_curator())
+    assert found(client, practice.title) == [practice.title]
+
+
+def test_letters_beyond_ascii_match_whatever_their_case(client):
+    searchable(title="Mobility plan", cities=[make_city(name="São Paulo")])
+    assert found(client, "SÃO PAULO") == ["Mobility plan"]
