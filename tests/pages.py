@@ -115,6 +115,7 @@ PAGE_TYPES = {
     "events": PageType(lambda c: "/events/"),
     "event": PageType(lambda c: c["event"].get_absolute_url()),
     "peers": PageType(lambda c: "/peers/"),
+    "peers found": PageType(lambda c: f"/peers/?challenge={c['challenge'].slug}"),
     "sign-in": PageType(lambda c: "/accounts/login/"),
     "sign-in with errors": PageType(
         lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")
