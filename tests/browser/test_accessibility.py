@@ -9,7 +9,11 @@ from cases.models import CURATORS_GROUP, EDITORS_GROUP
 from tests.factories import make_curator, make_editor
 from tests.pages import PAGE_TYPES, make_sample_content, resolves, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.rendering,
+    pytest.mark.django_db(transaction=True),
+]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 ACCOUNTS = {"editor": make_editor, "curator": make_curator}

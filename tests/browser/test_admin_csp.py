@@ -10,7 +10,11 @@ from playwright.sync_api import expect
 from cases.models import City
 from tests.factories import make_country, make_user
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.rendering,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_sign_in_and_save_a_change_form_with_its_scripts_running(admin_page, live_server, watch):

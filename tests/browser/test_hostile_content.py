@@ -26,7 +26,11 @@ from tests.editor_helpers import complete_practice_row, report_data
 from tests.factories import make_challenge, make_city, make_curator, make_editor, make_user
 from tests.pages import make_sample_content, sign_in
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.rendering,
+    pytest.mark.django_db(transaction=True),
+]
 
 VECTORS = [
     line
