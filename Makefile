@@ -13,7 +13,8 @@ PORT ?= 8000
 # The newest Python >= 3.12 we can find: first on PATH, then under pyenv (whose shims may fail).
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
-.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean bench
+.PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
+	security deploy-check audit lock bench
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
@@ -21,6 +22,7 @@ help:
 	@echo "make superuser  create an admin account"
 	@echo "make lint       ruff check and format check"
 	@echo "make bench      benchmark the pages on PostgreSQL at tiers M and L (bench/run.py)"
+	@echo "make security   Django's deployment checklist and the dependency audit"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then \
@@ -30,9 +32,10 @@ $(PY):
 	"$(PYTHON)" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
-# Reinstall only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Reinstall only when pyproject.toml or requirements.lock changes.
+# The lock file pins every package, so what runs is what `make audit` checked.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
+	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -72,6 +75,28 @@ bench: install
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# Django's deployment checklist under the production environment the README documents.
+deploy-check: install
+	DJANGO_DEBUG=false DJANGO_SECURE= DJANGO_ALLOWED_HOSTS=citylearn.example.org \
+	DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Known vulnerabilities in the pinned dependencies (see scripts/audit-dependencies for why
+# it is not pip-audit on these machines).
+audit:
+	scripts/audit-dependencies requirements.lock
+
+security: deploy-check audit
+
+# Re-pin every dependency from a fresh environment built from pyproject.toml.
+lock: | $(PY)
+	rm -rf .lock-venv
+	"$(PYTHON)" -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ echo "# Every package CityLearn and its tests run with, pinned. Regenerate with make lock."; \
+	  .lock-venv/bin/pip freeze --exclude-editable; } > requirements.lock
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from cases.editor_urls import account_patterns
 from cases.urls import challenge_patterns
@@ -9,6 +10,11 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("challenges/", include(challenge_patterns)),
     path("", include("cases.urls")),
     path("admin/", admin.site.urls),

@@ -44,7 +44,9 @@ def test_every_changelist_and_add_form_answers_for_a_superuser(admin_client, cat
     assert admin_client.get(changelist).status_code == 200
     assert admin_client.get(changelist, {"q": "a"}).status_code == 200
     add = reverse(f"admin:{opts.app_label}_{opts.model_name}_add")
-    assert admin_client.get(add).status_code == 200
+    # django-axes' sign-in records are written by axes alone: their admin has no add form.
+    expected = 403 if opts.app_label == "axes" else 200
+    assert admin_client.get(add).status_code == expected
 
 
 @pytest.mark.parametrize("model", registered_models(), ids=lambda m: m._meta.label)

@@ -1,0 +1,133 @@
+"""Every public page type in one place. The header, cookie, fuzzing, accessibility and
+hostile-content gates all read these lists: a new page is one line here."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import Resolver404, resolve
+
+from .factories import (
+    make_challenge,
+    make_city,
+    make_event,
+    make_organisation,
+    make_practice,
+    make_source,
+)
+
+# Public list and search pages; the fuzzing gate sends generated query strings to each.
+LIST_URLS = ["/", "/practices/", "/challenges/", "/cities/", "/events/", "/peers/"]
+
+# The catalogue's filter names (PRODUCT.md); the fuzzer mixes them with junk keys.
+FILTER_NAMES = [
+    "q", "challenge", "theme", "tag", "city", "country", "region", "event", "stage", "sort", "page",
+]  # fmt: skip
+
+
+# Pages with a POST form need the CSRF cookie; every other anonymous page sets none.
+PAGES_WITH_FORMS = {"sign-in"}
+
+
+def resolves(path):
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
+def make_sample_content(**text):
+    """One published record of each kind, linked together, so every detail page has content.
+
+    Keyword arguments override text fields on every record (the hostile-content gate fills them
+    with attack strings)."""
+    source = make_source(**text.get("source", {}))
+    challenge = make_challenge(**text.get("challenge", {}))
+    city = make_city(**text.get("city", {}))
+    organisation = make_organisation(**text.get("organisation", {}))
+    event = make_event(
+        cities=[city],
+        challenges=[challenge],
+        organisers=[organisation],
+        host_city=city,
+        source=source,
+        **text.get("event", {}),
+    )
+    practice = make_practice(
+        challenges=[challenge],
+        cities=[city],
+        events=[event],
+        tags=["open-data"],
+        source=source,
+        **text.get("practice", {}),
+    )
+    return {"challenge": challenge, "city": city, "event": event, "practice": practice}
+
+
+def send_empty(form, button):
+    """Sends the `form` (a CSS selector) as it stands with its `button`, to show its errors."""
+
+    def send(page):
+        # Skip the browser's own required-field check so the server's error messages show.
+        page.locator(form).evaluate("form => { form.noValidate = true; }")
+        page.locator(form).get_by_role("button", name=button, exact=True).click()
+        page.wait_for_load_state()
+
+    return send
+
+
+def sign_in(page, base_url, user, password="correct-horse-battery-staple"):
+    """Signs `user` in through the site's sign-in form (a Playwright page)."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(password)
+    page.locator("main form [type=submit]").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+@dataclass(frozen=True)
+class PageType:
+    address: Callable[[dict], str]  # from the records make_sample_content() returns
+    role: str | None = None  # "editor" or "curator": the browser signs in first
+    then: Callable | None = None  # what to do on the page before checking it (Playwright page)
+
+    @property
+    def is_anonymous_get(self):
+        return self.role is None and self.then is None
+
+
+# Every page type a visitor, an editor or a curator meets. The browser gates visit each; the
+# header and cookie tests request the anonymous ones. A page whose address does not resolve
+# yet (built on another branch) is skipped, and says so.
+PAGE_TYPES = {
+    "home": PageType(lambda c: "/"),
+    "catalogue": PageType(lambda c: "/practices/"),
+    "catalogue filtered": PageType(
+        lambda c: f"/practices/?challenge={c['challenge'].slug}&city={c['city'].slug}"
+    ),
+    "catalogue searched": PageType(lambda c: "/practices/?q=practice"),
+    "catalogue empty": PageType(lambda c: "/practices/?q=nothing+matches+this+search"),
+    "practice": PageType(lambda c: c["practice"].get_absolute_url()),
+    "challenges": PageType(lambda c: "/challenges/"),
+    "challenge": PageType(lambda c: c["challenge"].get_absolute_url()),
+    "cities": PageType(lambda c: "/cities/"),
+    "city": PageType(lambda c: c["city"].get_absolute_url()),
+    "events": PageType(lambda c: "/events/"),
+    "event": PageType(lambda c: c["event"].get_absolute_url()),
+    "peers": PageType(lambda c: "/peers/"),
+    "peers found": PageType(lambda c: f"/peers/?challenge={c['challenge'].slug}"),
+    "sign-in": PageType(lambda c: "/accounts/login/"),
+    "sign-in with errors": PageType(
+        lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")
+    ),
+    "accessibility statement": PageType(lambda c: "/accessibility/"),
+    "not found": PageType(lambda c: "/practices/no-such-practice/"),
+    "my reports": PageType(lambda c: "/editor/", role="editor"),
+    "report form": PageType(lambda c: "/editor/events/new/", role="editor"),
+    "report form with errors": PageType(
+        lambda c: "/editor/events/new/",
+        role="editor",
+        then=send_empty("form.report-form", "Submit for review"),
+    ),
+    "review queue": PageType(lambda c: "/review/", role="curator"),
+}
