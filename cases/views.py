@@ -218,6 +218,7 @@ def practice_list(request):
 def related_practices(practice):
     """Published practices sharing the most challenges (counted twice) and tags with this one."""
     challenge_links = GoodPractice.challenges.through.objects
+    published = Status.PUBLISHED
     own_challenges = challenge_links.filter(goodpractice=practice).values("challenge_id")
     own_tags = TaggedPractice.objects.filter(content_object=practice).values("tag_id")
     shared_challenges = (
@@ -232,13 +233,13 @@ def related_practices(practice):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    # Score a bounded set: the newest practices sharing a challenge, and those sharing a tag.
-    # Scoring every published practice cost seconds at 100,000.
+    # Score a bounded set: the newest published practices sharing a challenge, and those sharing
+    # a tag. Scoring every published practice cost seconds at 100,000.
     candidates = [
-        challenge_links.filter(challenge_id__in=own_challenges)
+        challenge_links.filter(challenge_id__in=own_challenges, goodpractice__status=published)
         .order_by("-goodpractice_id")
         .values("goodpractice_id")[:RELATED_CANDIDATES],
-        TaggedPractice.objects.filter(tag_id__in=own_tags)
+        TaggedPractice.objects.filter(tag_id__in=own_tags, content_object__status=published)
         .order_by("-content_object_id")
         .values("content_object_id")[:RELATED_CANDIDATES],
     ]

@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from cases import views
+from cases.models import Status
 from cases.views import FACET_TOP, LISTED_PRACTICES
 
 from .factories import make_challenge, make_city, make_practice
@@ -77,3 +79,14 @@ def test_a_new_practice_is_counted_at_once(client):
     client.get(CATALOGUE, {"tag": "finance"})
     make_practice(tags=["finance"])
     assert client.get(CATALOGUE, {"tag": "finance"}).context["page"].paginator.count == 2
+
+
+def test_related_practices_come_from_published_candidates_only(client, monkeypatch):
+    monkeypatch.setattr(views, "RELATED_CANDIDATES", 1)
+    challenge = make_challenge()
+    practice = make_practice(challenges=[challenge])
+    peer = make_practice(title="Peer", challenges=[challenge])
+    # The newest link to the challenge is a draft's: it must not use up the only candidate.
+    make_practice(challenges=[challenge], status=Status.DRAFT)
+    response = client.get(practice.get_absolute_url())
+    assert list(response.context["related"]) == [peer]
