@@ -42,6 +42,7 @@ from cases.demo_data import (  # noqa: E402
     word_in_about,
 )
 from cases.models import City, GoodPractice, Status  # noqa: E402
+from cases.search import filter_matching  # noqa: E402
 from challenges.models import Challenge  # noqa: E402
 
 # A rare word is one in about this many practices at tier M, and ten times more at tier L.
@@ -144,6 +145,11 @@ def measure(url):
     }
 
 
+def explain_search(word):
+    """PostgreSQL's plan for the catalogue's search filter: it should name the GIN index."""
+    return filter_matching(GoodPractice.objects.published(), word).explain()
+
+
 def css_sizes():
     css = (BASE_DIR / "static" / "css" / "site.css").read_bytes()
     return {"bytes": len(css), "gzip_bytes": len(gzip.compress(css, compresslevel=6))}
@@ -165,6 +171,7 @@ def main():
         },
         "pages": {name: measure(url) for name, url in urls.items()},
         "css": css_sizes(),
+        "explain_rare": explain_search(rare.split("=")[1]),
     }
     print(json.dumps(report))
 

@@ -258,6 +258,12 @@ def tier_table(tier, prepared, summaries):
         f"rare word {words['rare'][0]!r} in {words['rare'][1]:,}. "
         f"Errors during measurement: {sum(s['errors'] for s in summaries.values())}.",
         "",
+        f"EXPLAIN of the search for {words['rare'][0]!r} (the catalogue's filter):",
+        "",
+        "```",
+        prepared.get("explain_rare", "(not measured)"),
+        "```",
+        "",
     ]
     return lines
 

@@ -4,15 +4,18 @@ import re
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Count
 from taggit.models import Tag
 
 from challenges.models import Challenge, Theme
 
+from .caching import cache_key
 from .models import PUBLIC_STATUSES, City, Country, Event, GoodPractice, Region, TaggedPractice
 from .search import filter_matching
 
 MAX_VALUES_PER_FILTER = 20
+FACET_CACHE_SECONDS = 60 * 60
 _SLUG = re.compile(r"[-\w]{1,150}")
 
 
@@ -63,6 +66,10 @@ class PracticeFilter(django_filters.FilterSet):
         data = self.form.cleaned_data if self.is_valid() else {}
         return {name: data[name] for name in FACETS if data.get(name)}
 
+    def state(self):
+        """The cleaned filters as text, the same for every URL that means the same: a cache key."""
+        return repr(sorted(self.form.cleaned_data.items()))
+
     def queryset_without(self, excluded):
         """The queryset with every active filter applied except `excluded`: facets count on it."""
         queryset = self.queryset.all()
@@ -73,20 +80,24 @@ class PracticeFilter(django_filters.FilterSet):
 
 
 def _through_counts(through, practice_field, prefix, practices, label="name", **conditions):
+    # Grouped on the link table: where a (practice, value) link is unique, as for challenges,
+    # tags, cities and events, a plain COUNT is exact and costs no DISTINCT sort.
+    distinct = prefix.count("__") > 1
     slug, name = f"{prefix}slug", f"{prefix}{label}"
     rows = (
         through.objects.filter(**{f"{practice_field}__in": practices.values("pk")}, **conditions)
         .values(slug, name)
-        .annotate(count=Count(practice_field, distinct=True))
-        .order_by(name)
+        .annotate(count=Count(practice_field, distinct=distinct))
+        .order_by("-count", name)
     )
     return [(row[slug], row[name], row["count"]) for row in rows]
 
 
-def _choice_counts(practices, field, choices):
-    rows = practices.values(field).annotate(count=Count("pk", distinct=True))
+def _choice_counts(practices, field, choices, distinct=False):
+    rows = practices.values(field).annotate(count=Count("pk", distinct=distinct)).order_by()
     counts = {row[field]: row["count"] for row in rows if row[field]}
-    return [(value, label, counts[value]) for value, label in choices if value in counts]
+    ranked = [(value, label, counts[value]) for value, label in choices if value in counts]
+    return sorted(ranked, key=lambda value: -value[2])
 
 
 def _challenge_counts(practices):
@@ -114,7 +125,7 @@ def _country_counts(practices):
 
 def _region_counts(practices):
     regions = GoodPractice.objects.filter(pk__in=practices.values("pk"))
-    return _choice_counts(regions, "cities__country__region", Region.choices)
+    return _choice_counts(regions, "cities__country__region", Region.choices, distinct=True)
 
 
 def _event_counts(practices):
@@ -142,11 +153,19 @@ FACETS = {
 
 
 def facet_counts(practice_filter):
-    """{facet: [(slug, name, count)]}: each facet counted with every OTHER filter applied."""
-    return {
-        name: counter(practice_filter.queryset_without(name))
-        for name, (counter, _names) in FACETS.items()
-    }
+    """{facet: [(slug, name, count)], most first}: each facet counted with every OTHER filter.
+
+    Cached per filter state until the catalogue changes: counting is most of a catalogue page.
+    """
+    key = cache_key("facets", practice_filter.state())
+    counts = cache.get(key)
+    if counts is None:
+        counts = {
+            name: counter(practice_filter.queryset_without(name))
+            for name, (counter, _names) in FACETS.items()
+        }
+        cache.set(key, counts, FACET_CACHE_SECONDS)
+    return counts
 
 
 def name_selected(selected):

@@ -1,20 +1,38 @@
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import cached_property
 
 from challenges.models import Challenge, Theme
 
+from .caching import cache_key, cache_public_page
 from .filters import FACETS, PracticeFilter, SlugListField, facet_counts, name_selected
 from .models import City, Event, GoodPractice, Region, Status, TaggedPractice
 from .search import annotate_relevance, clean_query, snippet
 
 PAGE_SIZE = 20
+# A city or challenge page lists this many practices and links to the catalogue for the rest.
+LISTED_PRACTICES = 20
+# Values shown per facet until the reader asks for all of one facet (?facet=city).
+FACET_TOP = 10
+COUNT_SECONDS = 60 * 60
 RELATED_LIMIT = 4
+RELATED_CANDIDATES = 200
 PEER_LIMIT = 6
 PEER_FINDER_LIMIT = 20
+CARD_DEFERRED = [
+    "description",
+    "results",
+    "lessons",
+    "transfer_conditions",
+    "source_quote",
+    "search_document",
+    "search_vector",
+]
 SORTS = {
     "relevance": "Relevance",
     "newest": "Newest",
@@ -27,16 +45,46 @@ ORDERINGS = {
 }
 
 
+class CachedCountPaginator(Paginator):
+    """Counts the results once per filter state until the catalogue changes."""
+
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
+
+
 def practice_cards(practices):
     # Cards render tags from `tag_links`: taggit's tags.all() builds a queryset per row.
     tag_links = TaggedPractice.objects.select_related("tag").order_by("tag__name")
-    return practices.for_cards().prefetch_related(
-        Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links")
+    # Cards need neither the long texts nor the search columns: a list reads only what it shows.
+    return (
+        practices.for_cards()
+        .defer(*CARD_DEFERRED)
+        .prefetch_related(Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links"))
     )
+
+
+def newest_practices(practices):
+    """The newest LISTED_PRACTICES cards, and whether there are more (one row more is read)."""
+    practices = practice_cards(practices.order_by("-published_at", "title"))
+    cards = list(practices[: LISTED_PRACTICES + 1])
+    return cards[:LISTED_PRACTICES], len(cards) > LISTED_PRACTICES
 
 
 def _events_newest_first(events):
     return events.order_by(F("starts_on").desc(nulls_last=True), "title")
+
+
+def _with(params, name, value):
+    """The query string of `params` with `name` set to `value`, on the first page."""
+    params = params.copy()
+    params.pop("page", None)
+    params[name] = value
+    return f"?{params.urlencode()}"
 
 
 def _without(params, name, value=None):
@@ -50,8 +98,8 @@ def _without(params, name, value=None):
     return f"?{params.urlencode()}"
 
 
-def _facet_groups(practice_filter, selected, names):
-    """Every facet with its values and counts, for the filter form."""
+def _facet_groups(practice_filter, selected, names, params, expanded):
+    """Every facet with its most frequent values (all of them for `expanded`), for the form."""
     counts = facet_counts(practice_filter)
     groups = []
     for facet in FACETS:
@@ -60,6 +108,12 @@ def _facet_groups(practice_filter, selected, names):
             {"slug": slug, "name": name, "count": count, "checked": slug in active}
             for slug, name, count in counts[facet]
         ]
+        hidden = 0
+        if facet != expanded and len(values) > FACET_TOP:
+            # The top values and the ticked ones: every city and tag would make a heavy page.
+            shown = values[:FACET_TOP] + [v for v in values[FACET_TOP:] if v["checked"]]
+            hidden = len(values) - len(shown)
+            values = shown
         # A selected value with no result under the other filters stays, so it can be unticked.
         listed = {value["slug"] for value in values}
         values += [
@@ -67,8 +121,17 @@ def _facet_groups(practice_filter, selected, names):
             for slug in active
             if slug not in listed
         ]
-        label = practice_filter.filters[facet].label
-        groups.append({"name": facet, "label": label, "values": values, "active": len(active)})
+        groups.append(
+            {
+                "name": facet,
+                "label": practice_filter.filters[facet].label,
+                "values": values,
+                "active": len(active),
+                "hidden": hidden,
+                "all_url": _with(params, "facet", facet) if hidden else "",
+                "is_expanded": facet == expanded,
+            }
+        )
     return groups
 
 
@@ -99,6 +162,7 @@ def _suggestions(practice_filter, selected, params, query):
     return suggestions
 
 
+@cache_public_page
 def practice_list(request):
     query, search_message = clean_query(request.GET.get("q", ""))
     params = request.GET.copy()
@@ -119,6 +183,7 @@ def practice_list(request):
         practice_filter = PracticeFilter(params, queryset=published)
         selected = practice_filter.selected()
 
+    expanded = request.GET.get("facet", "")
     sort = request.GET.get("sort", "")
     if sort not in SORTS or (sort == "relevance" and not query):
         sort = "relevance" if query else "newest"
@@ -126,7 +191,9 @@ def practice_list(request):
     if query:
         practices = annotate_relevance(practices, query)
     practices = practice_cards(practices.order_by(*ORDERINGS[sort]))
-    page = Paginator(practices, PAGE_SIZE).get_page(request.GET.get("page"))
+    count_key = cache_key("count", practice_filter.state())
+    paginator = CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key)
+    page = paginator.get_page(request.GET.get("page"))
     if query:
         for practice in page:
             practice.snippet = snippet(practice, query)
@@ -139,7 +206,7 @@ def practice_list(request):
         "query": query,
         "search_message": search_message,
         "unknown": unknown,
-        "facets": _facet_groups(practice_filter, selected, names),
+        "facets": _facet_groups(practice_filter, selected, names, params, expanded),
         "chips": _chips(practice_filter, selected, names, params, query),
         "suggestions": _suggestions(practice_filter, selected, params, query) if empty else [],
         "sort": sort,
@@ -151,6 +218,7 @@ def practice_list(request):
 def related_practices(practice):
     """Published practices sharing the most challenges (counted twice) and tags with this one."""
     challenge_links = GoodPractice.challenges.through.objects
+    published = Status.PUBLISHED
     own_challenges = challenge_links.filter(goodpractice=practice).values("challenge_id")
     own_tags = TaggedPractice.objects.filter(content_object=practice).values("tag_id")
     shared_challenges = (
@@ -165,8 +233,19 @@ def related_practices(practice):
         .annotate(count=Count("pk"))
         .values("count")
     )
+    # Score a bounded set: the newest published practices sharing a challenge, and those sharing
+    # a tag. Scoring every published practice cost seconds at 100,000.
+    candidates = [
+        challenge_links.filter(challenge_id__in=own_challenges, goodpractice__status=published)
+        .order_by("-goodpractice_id")
+        .values("goodpractice_id")[:RELATED_CANDIDATES],
+        TaggedPractice.objects.filter(tag_id__in=own_tags, content_object__status=published)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES],
+    ]
     related = (
         GoodPractice.objects.published()
+        .filter(Q(pk__in=candidates[0]) | Q(pk__in=candidates[1]))
         .exclude(pk=practice.pk)
         .annotate(
             shared_challenges=Coalesce(Subquery(shared_challenges), Value(0)),
@@ -179,6 +258,7 @@ def related_practices(practice):
     return practice_cards(related)[:RELATED_LIMIT]
 
 
+@cache_public_page
 def practice_detail(request, slug):
     queryset = GoodPractice.objects.visible_to(request.user).select_related("source")
     practice = get_object_or_404(queryset, slug=slug)
@@ -228,6 +308,7 @@ def rank_cities(pairs, *, exclude=None, limit):
     return ranked
 
 
+@cache_public_page
 def city_list(request):
     published = Q(practices__status=Status.PUBLISHED)
     cities = (
@@ -238,6 +319,7 @@ def city_list(request):
     return render(request, "cases/city_list.html", {"cities": cities})
 
 
+@cache_public_page
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("country"), slug=slug)
     faced_ids = {challenge for _city, challenge in city_challenge_pairs(city_ids=[city.pk])}
@@ -245,9 +327,11 @@ def city_detail(request, slug):
     peers = rank_cities(
         city_challenge_pairs(challenge_ids=faced_ids), exclude=city.pk, limit=PEER_LIMIT
     )
+    practices, more_practices = newest_practices(city.practices.published())
     context = {
         "city": city,
-        "practices": practice_cards(city.practices.published()),
+        "practices": practices,
+        "more_practices": more_practices,
         "events": _events_newest_first(city.events.published()),
         "challenges": challenges,
         "challenge_count": len(faced_ids),
@@ -256,12 +340,14 @@ def city_detail(request, slug):
     return render(request, "cases/city_detail.html", context)
 
 
+@cache_public_page
 def event_list(request):
     events = _events_newest_first(Event.objects.published().for_cards())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/event_list.html", {"page": page})
 
 
+@cache_public_page
 def event_detail(request, slug):
     queryset = Event.objects.visible_to(request.user).select_related(
         "source", "host_city", "part_of"
@@ -284,10 +370,12 @@ def themes_with_counts():
     return Theme.objects.prefetch_related(Prefetch("challenges", queryset=challenges))
 
 
+@cache_public_page
 def challenge_list(request):
     return render(request, "challenges/challenge_list.html", {"themes": themes_with_counts()})
 
 
+@cache_public_page
 def challenge_detail(request, slug):
     challenge = get_object_or_404(Challenge.objects.select_related("theme"), slug=slug)
     practices = challenge.practices.published()
@@ -298,9 +386,11 @@ def challenge_detail(request, slug):
         .annotate(shared=Count("practices", distinct=True))
         .order_by("-shared", "name")[:6]
     )
+    listed, more_practices = newest_practices(practices)
     context = {
         "challenge": challenge,
-        "practices": practice_cards(practices),
+        "practices": listed,
+        "more_practices": more_practices,
         "cities": City.objects.filter(pk__in=faced_ids).select_related("country"),
         "events": _events_newest_first(challenge.events.published()),
         "related": related,
@@ -308,6 +398,7 @@ def challenge_detail(request, slug):
     return render(request, "challenges/challenge_detail.html", context)
 
 
+@cache_public_page
 def peer_finder(request):
     slugs = SlugListField().to_python(request.GET.getlist("challenge"))
     region = request.GET.get("region", "")

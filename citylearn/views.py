@@ -3,10 +3,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from cases.caching import cache_public_page
 from cases.models import Event, GoodPractice
 from cases.views import practice_cards, themes_with_counts
 
 
+@cache_public_page
 def home(request):
     context = {
         "themes": themes_with_counts(),

@@ -1,0 +1,80 @@
+"""The catalogue version, and the whole-page cache for anonymous readers that it invalidates.
+
+Every cached value that depends on the catalogue (whole pages, facet counts, result counts) has
+the catalogue version in its key. Any write to a catalogue model (a publish through the services,
+an admin save, a rename) bumps the version, so those values are never read again and expire.
+"""
+
+import hashlib
+import time
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.cache import patch_vary_headers
+
+VERSION_KEY = "catalogue-version"
+
+
+def catalogue_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A clock reading, not 1: after a cache restart it never reuses an old version.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def _bump() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def bump_catalogue_version() -> None:
+    """Invalidate everything cached from the catalogue: now, and again once the write commits.
+
+    The second bump matters: a reader between the first one and the commit still sees the old
+    rows, and would cache them under the new version.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def cache_key(kind: str, text: str) -> str:
+    digest = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return f"{kind}:{catalogue_version()}:{digest}"
+
+
+def _is_anonymous(request) -> bool:
+    # Without a session cookie nobody is signed in, and there are no messages to show.
+    # Deciding from the cookie, not request.user, costs no query.
+    return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def cache_public_page(view):
+    """Serve anonymous readers a whole cached page; signed-in users always get a fresh one."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        if not _is_anonymous(request) or settings.PAGE_CACHE_SECONDS <= 0:
+            return view(request, *args, **kwargs)
+        key = cache_key("page", request.get_full_path())
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        patch_vary_headers(response, ["Cookie"])
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            # A page that rendered a CSRF token belongs to one reader.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+        return response
+
+    return cached_view
