@@ -327,7 +327,15 @@ def city_detail(request, slug):
     peers = rank_cities(
         city_challenge_pairs(challenge_ids=faced_ids), exclude=city.pk, limit=PEER_LIMIT
     )
-    practices, more_practices = newest_practices(city.practices.published())
+    # A practice shared at an event the city took part in often names no city (the sources
+    # credit "the cities present"), so it belongs on the page of every city that was there.
+    shared_at_its_events = GoodPractice.events.through.objects.filter(event__cities=city)
+    practices, more_practices = newest_practices(
+        GoodPractice.objects.published().filter(
+            Q(pk__in=city.practices.values("pk"))
+            | Q(pk__in=shared_at_its_events.values("goodpractice_id"))
+        )
+    )
     context = {
         "city": city,
         "practices": practices,

@@ -176,6 +176,18 @@ def test_challenge_list_groups_by_theme_with_counts(client):
     assertContains(response, 'Limited funds</a> <span class="count">1 practice</span>')
 
 
+def test_city_page_lists_practices_shared_at_events_it_took_part_in(client):
+    nairobi = make_city(name="Nairobi")
+    side_event = make_event(title="Side event", cities=[nairobi])
+    make_practice(title="Networks against disruption", events=[side_event])
+    make_practice(title="Shared elsewhere", events=[make_event(title="Other event")])
+    make_practice(title="Draft at the side event", events=[side_event], status=Status.DRAFT)
+    response = client.get(nairobi.get_absolute_url())
+    assertContains(response, "Networks against disruption")
+    assertNotContains(response, "Shared elsewhere")
+    assertNotContains(response, "Draft at the side event")
+
+
 def test_city_list_groups_by_region(client):
     make_city(name="Nairobi", country=make_country(region=Region.AFRICA))
     make_city(name="Bonn", country=make_country(region=Region.EUROPE))
