@@ -25,7 +25,7 @@ from taggit.models import Tag
 from challenges.models import Challenge, Theme
 
 from .models import City, Country, Event, GoodPractice, Region, Source, Status, TaggedPractice
-from .search import SEARCH_CONFIG, _weighted_texts, uses_postgres
+from .search import practice_refresh_search
 
 PREFIX = "demo-"
 SOURCE_SLUG = "demo-generated-data"
@@ -451,7 +451,7 @@ class Generator:
             with transaction.atomic():
                 practices = GoodPractice.objects.bulk_create(self._practice(n) for n in numbers)
                 self._link(practices)
-                refresh_search_vectors(practices)
+                practice_refresh_search(practice_ids=[practice.pk for practice in practices])
             progress.update(len(numbers))
         progress.close()
 
@@ -475,46 +475,6 @@ class Generator:
         through[1].objects.bulk_create(city_links)
         GoodPractice.events.through.objects.bulk_create(event_links)
         TaggedPractice.objects.bulk_create(tag_links)
-
-
-# The weights match search.practice_refresh_search(): A the title, B names, C other texts.
-UPDATE_SEARCH_COLUMNS = (
-    "UPDATE cases_goodpractice AS practice SET search_document = batch.document, "
-    "search_vector = setweight(to_tsvector(%s::regconfig, batch.title), 'A') "
-    "|| setweight(to_tsvector(%s::regconfig, batch.names), 'B') "
-    "|| setweight(to_tsvector(%s::regconfig, batch.texts), 'C') "
-    "FROM {batch} WHERE practice.id = batch.id"
-)
-
-
-def refresh_search_vectors(practices):
-    """Fill the stored search columns of a batch: one UPDATE for the batch, not one per row.
-
-    The same columns, from the same texts, as search.practice_refresh_search(), which updates
-    one practice at a time (fine for a publish, slow for 100,000 practices).
-    """
-    practices = GoodPractice.objects.filter(pk__in=[practice.pk for practice in practices])
-    practices = practices.prefetch_related("challenges__theme", "cities__country", "tags", "events")
-    rows = []
-    for practice in practices:
-        title, names, texts = _weighted_texts(practice)
-        rows.append((practice.pk, title, names, texts, " ".join([title, names, texts]).lower()))
-    if not rows:
-        return
-    with connection.cursor() as cursor:
-        if not uses_postgres():
-            cursor.executemany(
-                "UPDATE cases_goodpractice SET search_document = %s WHERE id = %s",
-                [(document, pk) for pk, _, _, _, document in rows],
-            )
-            return
-        # Only placeholders are joined into the text; every value is a query parameter.
-        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
-        batch = f"(VALUES {values}) AS batch (id, title, names, texts, document)"
-        cursor.execute(
-            UPDATE_SEARCH_COLUMNS.format(batch=batch),
-            [SEARCH_CONFIG] * 3 + [value for row in rows for value in row],
-        )
 
 
 def vacuum_analyze():

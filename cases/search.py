@@ -12,7 +12,7 @@ challenge, city, country and tag names; C every other text.
 import re
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, transaction
 from django.db.models import Case, F, IntegerField, TextField, Value, When
 from django.db.models.functions import Concat
@@ -144,25 +144,55 @@ def _weighted_texts(practice) -> tuple[str, str, str]:
     return practice.title, " ".join(names_b), " ".join(texts_c)
 
 
+REFRESH_BATCH_SIZE = 1000
+# The same weights as _weighted_texts() returns them: A the title, B names, C other texts.
+_UPDATE_SEARCH_COLUMNS = (
+    "UPDATE cases_goodpractice AS practice SET search_document = batch.document, "
+    "search_vector = setweight(to_tsvector(%s::regconfig, batch.title), 'A') "
+    "|| setweight(to_tsvector(%s::regconfig, batch.names), 'B') "
+    "|| setweight(to_tsvector(%s::regconfig, batch.texts), 'C') "
+    "FROM {batch} WHERE practice.id = batch.id"
+)
+
+
 @transaction.atomic
 def practice_refresh_search(*, practice_ids: Iterable[int] | None = None) -> int:
-    """Rebuild the stored search columns of these practices (all when None); return how many."""
+    """Rebuild the stored search columns of these practices (all when None); return how many.
+
+    One UPDATE per batch of practices: a publish refreshes a handful, seed and the demo data
+    generator thousands.
+    """
     practices = GoodPractice.objects.prefetch_related(
         "challenges__theme", "cities__country", "tags", "events"
-    )
+    ).order_by("pk")
     if practice_ids is not None:
         practices = practices.filter(pk__in=list(practice_ids))
-    count = 0
-    for practice in practices:
+    count, rows = 0, []
+    for practice in practices.iterator(chunk_size=REFRESH_BATCH_SIZE):
         title, names, texts = _weighted_texts(practice)
-        fields = {"search_document": " ".join([title, names, texts]).lower()}
-        if uses_postgres():
-            fields["search_vector"] = (
-                SearchVector(Value(title), weight="A", config=SEARCH_CONFIG)
-                + SearchVector(Value(names), weight="B", config=SEARCH_CONFIG)
-                + SearchVector(Value(texts), weight="C", config=SEARCH_CONFIG)
+        rows.append((practice.pk, title, names, texts, " ".join([title, names, texts]).lower()))
+        if len(rows) == REFRESH_BATCH_SIZE:
+            count += _write_search_columns(rows)
+            rows = []
+    return count + _write_search_columns(rows)
+
+
+def _write_search_columns(rows) -> int:
+    # Raw SQL, not update(): no updated_at bump, no signals, one statement for the batch.
+    if not rows:
+        return 0
+    with connection.cursor() as cursor:
+        if not uses_postgres():
+            cursor.executemany(
+                "UPDATE cases_goodpractice SET search_document = %s WHERE id = %s",
+                [(document, pk) for pk, _, _, _, document in rows],
             )
-        # update(), not save(): no updated_at bump and no signals for a derived column.
-        GoodPractice.objects.filter(pk=practice.pk).update(**fields)
-        count += 1
-    return count
+            return len(rows)
+        # Only placeholders are joined into the text; every value is a query parameter.
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+        batch = f"(VALUES {values}) AS batch (id, title, names, texts, document)"
+        cursor.execute(
+            _UPDATE_SEARCH_COLUMNS.format(batch=batch),
+            [SEARCH_CONFIG] * 3 + [value for row in rows for value in row],
+        )
+    return len(rows)
