@@ -125,11 +125,13 @@ def snippet(practice, query: str) -> SafeString:
 def _weighted_texts(practice) -> tuple[str, str, str]:
     challenges = list(practice.challenges.all())
     cities = list(practice.cities.all())
+    # dict.fromkeys drops repeats in order: a set's order changes from one process to the next,
+    # and the stored columns of the seed must not.
     names_b = [
         practice.summary,
         *(challenge.name for challenge in challenges),
         *(city.name for city in cities),
-        *{city.country.name for city in cities},
+        *dict.fromkeys(city.country.name for city in cities),
         *(tag.name for tag in practice.tags.all()),
     ]
     texts_c = [
@@ -138,7 +140,7 @@ def _weighted_texts(practice) -> tuple[str, str, str]:
         practice.lessons,
         practice.transfer_conditions,
         practice.source_quote,
-        *{challenge.theme.name for challenge in challenges},
+        *dict.fromkeys(challenge.theme.name for challenge in challenges),
         *(event.title for event in practice.events.all()),
     ]
     return practice.title, " ".join(names_b), " ".join(texts_c)
