@@ -10,6 +10,7 @@ from cases.models import (
     CURATORS_GROUP,
     EDITORS_GROUP,
     City,
+    CityRole,
     Country,
     Event,
     GoodPractice,
@@ -21,6 +22,9 @@ from cases.models import (
 from challenges.models import Challenge, Theme
 
 _sequence = itertools.count(1)
+# What the factories give a city link unless told otherwise: a role and a passage, so the record
+# can be published as it is.
+PASSAGE = "The passage of the source that names the city."
 
 
 def _unique(prefix):
@@ -77,7 +81,7 @@ def make_event(*, cities=(), challenges=(), organisers=(), **fields):
     title = fields.pop("title", None) or _unique("Event")
     _published_fields(fields)
     event = Event.objects.create(title=title, slug=fields.pop("slug", slugify(title)), **fields)
-    event.cities.set(cities)
+    event.cities.set(cities, through_defaults={"role": CityRole.TOOK_PART, "passage": PASSAGE})
     event.challenges.set(challenges)
     event.organisers.set(organisers)
     return event
@@ -91,7 +95,7 @@ def make_practice(*, challenges=None, cities=(), events=(), tags=(), **fields):
         title=title, slug=fields.pop("slug", slugify(title)), **fields
     )
     practice.challenges.set(challenges if challenges is not None else [make_challenge()])
-    practice.cities.set(cities)
+    practice.cities.set(cities, through_defaults={"role": CityRole.DID, "passage": PASSAGE})
     practice.events.set(events)
     if tags:
         practice.tags.set(list(tags))

@@ -22,7 +22,7 @@ from cases.models import (
 )
 from cases.services import event_report_publish
 from challenges.models import Challenge
-from tests.editor_helpers import complete_practice_row, report_data
+from tests.editor_helpers import complete_practice_row, give_passages, report_data
 from tests.factories import make_challenge, make_city, make_curator, make_editor, make_user
 from tests.pages import make_sample_content, sign_in
 
@@ -212,6 +212,7 @@ def test_reports_typed_into_the_editor_show_as_text_in_review_and_once_published
         visit(reverse("editor:review-event", args=[event.slug]))
         visit(reverse("editor:event-edit", args=[event.slug]))
     for event in events:
+        give_passages(event)
         event_report_publish(event=event, user=curator)
     visit("/practices/")
     for event in events:
