@@ -122,11 +122,11 @@ def test_publishing_sets_the_date_on_the_event_and_every_practice():
 def test_publishing_refreshes_the_search_index_of_the_practices(monkeypatch):
     refreshed = []
     monkeypatch.setattr(
-        services, "practices_refresh_search", lambda *, practices: refreshed.extend(practices)
+        services, "practice_refresh_search", lambda *, practice_ids: refreshed.extend(practice_ids)
     )
     event = make_report(status=Status.IN_REVIEW, practices=2)
     services.event_report_publish(event=event, user=make_curator())
-    assert sorted(refreshed, key=lambda p: p.pk) == list(event.practices.order_by("pk"))
+    assert sorted(refreshed) == list(event.practices.order_by("pk").values_list("pk", flat=True))
 
 
 def test_an_incomplete_practice_stops_the_whole_report_from_publishing():
