@@ -196,15 +196,21 @@ def _render_review(request, event, return_form, status=200):
     return render(request, "cases/review/event_review.html", context, status=status)
 
 
+def _moved(request, move, **arguments) -> bool:
+    """Make a workflow move as this user; say why if it was refused or the report is incomplete."""
+    try:
+        move(**arguments, user=request.user)
+    except (TransitionRefused, services.ReportIncomplete) as refused:
+        messages.error(request, " ".join(refused.messages))
+        return False
+    return True
+
+
 @curator_required
 @require_POST
 def event_publish(request, slug):
     event = _visible_event(request, slug)
-    try:
-        services.event_report_publish(event=event, user=request.user)
-    except (TransitionRefused, services.ReportIncomplete) as refused:
-        # A refused or incomplete move comes back as a message, not an error.
-        messages.error(request, " ".join(refused.messages))
+    if not _moved(request, services.event_report_publish, event=event):
         return redirect("editor:review-event", slug=event.slug)
     messages.success(request, f"“{event}” and its practices are published.")
     return redirect(event)
@@ -246,10 +252,7 @@ def practice_archive(request, slug):
 
 
 def _archive(request, item):
-    try:
-        services.item_archive(item=item, user=request.user)
-    except (TransitionRefused, services.ReportIncomplete) as refused:
-        messages.error(request, " ".join(refused.messages))
+    if not _moved(request, services.item_archive, item=item):
         return redirect(item)
     messages.success(request, f"“{item}” is archived: it has left the lists, its address stays.")
     return redirect(item)
