@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_link_evidence"),
+        ("cases", "0006_link_evidence"),
     ]
 
     operations = [

@@ -61,7 +61,7 @@ def passage(help_text):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_search"),
+        ("cases", "0005_reviewed_record"),
         ("challenges", "0001_initial"),
     ]
 
