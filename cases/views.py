@@ -4,14 +4,14 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 
 from challenges.models import Challenge, Theme
 
 from .caching import cache_key, cache_public_page
 from .filters import FACETS, PracticeFilter, SlugListField, facet_counts, name_selected
-from .models import City, Event, GoodPractice, Region, Status, TaggedPractice
+from .models import City, Event, GoodPractice, PracticeRedirect, Region, Status, TaggedPractice
 from .search import annotate_relevance, clean_query, snippet
 
 PAGE_SIZE = 20
@@ -261,7 +261,13 @@ def related_practices(practice):
 @cache_public_page
 def practice_detail(request, slug):
     queryset = GoodPractice.objects.visible_to(request.user).select_related("source")
-    practice = get_object_or_404(queryset, slug=slug)
+    practice = queryset.filter(slug=slug).first()
+    if practice is None:
+        # A practice merged into another keeps its address: it answers 301 there.
+        merged = get_object_or_404(
+            PracticeRedirect.objects.select_related("practice"), old_slug=slug
+        )
+        return redirect(merged.practice, permanent=True)
     context = {
         "practice": practice,
         "challenges": practice.challenges.select_related("theme"),
