@@ -78,8 +78,8 @@ def test_autocomplete_finds_cities_by_name(admin_client, catalogue):
         {
             "term": "Kisu",
             "app_label": "cases",
-            "model_name": "goodpractice",
-            "field_name": "cities",
+            "model_name": "practicecity",
+            "field_name": "city",
         },
     )
     assert response.status_code == 200
