@@ -13,8 +13,10 @@ from cases.models import (
     CityRole,
     Country,
     Event,
+    EventPerson,
     GoodPractice,
     Organisation,
+    Person,
     Region,
     Source,
     Status,
@@ -100,6 +102,18 @@ def make_practice(*, challenges=None, cities=(), events=(), tags=(), **fields):
     if tags:
         practice.tags.set(list(tags))
     return practice
+
+
+def make_person(*, events=(), statements=(), **fields):
+    """A person; `statements` are quotes from `source` (made when not given)."""
+    name = fields.pop("name", None) or _unique("Person")
+    person = Person.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+    for event in events:
+        EventPerson.objects.create(event=event, person=person, part="speaker", passage=PASSAGE)
+    source = person.source or (make_source() if statements else None)
+    for position, quote in enumerate(statements, 1):
+        person.statements.create(quote=quote, source=source, position=position)
+    return person
 
 
 def make_user(username=None, *, groups=(), password="correct-horse-battery-staple", **fields):
