@@ -587,10 +587,11 @@ class PracticeCity(models.Model):
 
     objects = PracticeCityManager()
 
+    # No default ordering on link models: it would join the city (or challenge, or person) into
+    # every query of the table, prefetches and UNIONs included. Pages order where they list.
     class Meta:
         db_table = "cases_goodpractice_cities"
         verbose_name = _("city on a practice")
-        ordering = ["city__name", "role"]
         constraints = [
             models.UniqueConstraint(
                 fields=["goodpractice", "city", "role"], name="practice_city_role_once"
@@ -638,7 +639,6 @@ class EventCity(models.Model):
         db_table = "cases_event_cities"
         verbose_name = _("city at an event")
         verbose_name_plural = _("cities at events")
-        ordering = ["city__name", "role"]
         constraints = [
             models.UniqueConstraint(fields=["event", "city", "role"], name="event_city_role_once"),
             models.CheckConstraint(
@@ -682,7 +682,6 @@ class PracticeChallenge(models.Model):
     class Meta:
         db_table = "cases_goodpractice_challenges"
         verbose_name = _("challenge of a practice")
-        ordering = ["challenge__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["goodpractice", "challenge"], name="practice_challenge_once"
@@ -722,7 +721,6 @@ class EventChallenge(models.Model):
         db_table = "cases_event_challenges"
         verbose_name = _("challenge raised at an event")
         verbose_name_plural = _("challenges raised at events")
-        ordering = ["challenge__name"]
         constraints = [
             models.UniqueConstraint(fields=["event", "challenge"], name="event_challenge_once"),
         ]
@@ -801,7 +799,6 @@ class EventPerson(models.Model):
     class Meta:
         verbose_name = _("person at an event")
         verbose_name_plural = _("people at events")
-        ordering = ["person__name"]
         constraints = [
             models.UniqueConstraint(fields=["event", "person"], name="event_person_once"),
         ]
@@ -856,7 +853,7 @@ class Statement(models.Model):
     objects = StatementManager()
 
     class Meta:
-        ordering = ["person", "position"]
+        ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["person", "position"], name="statement_position_once"),
         ]

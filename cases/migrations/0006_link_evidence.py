@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name="practicecity",
-            options={"ordering": ["city__name", "role"], "verbose_name": "city on a practice"},
+            options={"verbose_name": "city on a practice"},
         ),
         # --- Cities at events ------------------------------------------------------------------
         take_over_link_table(
@@ -192,7 +192,6 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="eventcity",
             options={
-                "ordering": ["city__name", "role"],
                 "verbose_name": "city at an event",
                 "verbose_name_plural": "cities at events",
             },
@@ -252,7 +251,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name="practicechallenge",
-            options={"ordering": ["challenge__name"], "verbose_name": "challenge of a practice"},
+            options={"verbose_name": "challenge of a practice"},
         ),
         # --- Challenges raised at events -------------------------------------------------------
         take_over_link_table(
@@ -311,7 +310,6 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="eventchallenge",
             options={
-                "ordering": ["challenge__name"],
                 "verbose_name": "challenge raised at an event",
                 "verbose_name_plural": "challenges raised at events",
             },

@@ -243,7 +243,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "person at an event",
                 "verbose_name_plural": "people at events",
-                "ordering": ["person__name"],
             },
         ),
         migrations.AddField(
@@ -352,7 +351,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["person", "position"],
+                "ordering": ["position", "pk"],
             },
         ),
         migrations.AddConstraint(
