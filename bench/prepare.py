@@ -67,9 +67,9 @@ def ensure_data(tier, seed):
         log(f"  seed not loaded ({error}); measuring demo data only")
     plan = Plan.for_practices(practices)
     counts = demo_counts()
-    # Demo data made before search existed has empty search columns: make it again.
+    # Demo data made before search existed has no search vectors: make it again.
     searchable = not GoodPractice.objects.filter(
-        slug__startswith=PREFIX, search_document=""
+        slug__startswith=PREFIX, search_vector__isnull=True
     ).exists()
     if counts["published"] == plan.practices and counts["cities"] == plan.cities and searchable:
         log(f"  tier {tier}: demo data already there ({practices:,} published practices)")

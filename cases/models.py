@@ -391,11 +391,9 @@ class GoodPractice(models.Model):
     review_comment = models.TextField(
         blank=True, editable=False, help_text="The curator's comment when it was returned."
     )
-    # Both kept by cases.search.practice_refresh_search(): a tsvector with a GIN index on
-    # PostgreSQL (the index is created by migration 0004_search there only), and the same words as
-    # lower-case plain text for SQLite's fallback search.
+    # Kept by cases.search.practice_refresh_search() on PostgreSQL, with a GIN index (migration
+    # 0004_search); always empty on SQLite, which searches its FTS5 table (0005_search_fts5).
     search_vector = SearchVectorField(null=True, editable=False)
-    search_document = models.TextField(blank=True, editable=False)
 
     objects = PracticeManager()
 
