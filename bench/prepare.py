@@ -30,7 +30,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
-from cases.demo_data import (  # noqa: E402
+from cases.models import City, GoodPractice, Status  # noqa: E402
+from cases.search import filter_matching  # noqa: E402
+from challenges.models import Challenge  # noqa: E402
+from demo.data import (  # noqa: E402
     PREFIX,
     TIERS,
     Plan,
@@ -41,9 +44,6 @@ from cases.demo_data import (  # noqa: E402
     vocabulary,
     word_in_about,
 )
-from cases.models import City, GoodPractice, Status  # noqa: E402
-from cases.search import filter_matching  # noqa: E402
-from challenges.models import Challenge  # noqa: E402
 
 # A rare word is one in about this many practices at tier M, and ten times more at tier L.
 RARE_WORD_DOCUMENTS = 10
