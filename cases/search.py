@@ -8,7 +8,7 @@ English way ("budgets" finds "budget", "skills gaps" finds "skills gap"), case i
 every alphabet, every word must match and "quoted phrases" stay whole. PostgreSQL stores a
 weighted tsvector (GIN index, migration 0004_search) and reads the query as a web search
 (`or`, `-word` too); SQLite keeps a table of its FTS5 module with the porter stemmer (migration
-0005_search_fts5). Weights: A the title; B the summary, the challenge, city, country and tag
+0006_search_fts5). Weights: A the title; B the summary, the challenge, city, country and tag
 names; C every other text. Only the catalogue's own filters decide what is public: search
 never looks at status.
 """
@@ -177,7 +177,7 @@ class PostgresSearch(SearchBackend):
 
 
 class SQLiteSearch(SearchBackend):
-    # The FTS5 table of migration 0005_search_fts5: its rowid is the practice's id, and a
+    # The FTS5 table of migration 0006_search_fts5: its rowid is the practice's id, and a
     # trigger deletes the row with the practice. _rank and _headline name the practices' table:
     # annotate querysets of GoodPractice, not subqueries that alias it.
     table = "practice_search"

@@ -71,7 +71,7 @@ def test_a_quoted_phrase_is_searched_as_a_phrase(client):
 
 
 def test_drafts_are_never_found(client):
-    searchable(title="Secret budget", status=GoodPractice.Status.DRAFT)
+    searchable(title="Secret budget", status=Status.DRAFT)
     assert found(client, "budget") == []
 
 
@@ -196,7 +196,7 @@ def test_search_query_count_does_not_grow(client, django_assert_num_queries, cou
 
 
 def test_a_practice_published_with_its_report_is_found(client):
-    event = make_report(status=GoodPractice.Status.IN_REVIEW, practices=1)
+    event = make_report(status=Status.IN_REVIEW, practices=1)
     practice = event.practices.get()
     services.event_report_publish(event=event, user=make_curator())
     assert found(client, practice.title) == [practice.title]

@@ -62,7 +62,7 @@ def drop_delete_trigger(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0004_search"),
+        ("cases", "0005_reviewed_record"),
     ]
 
     operations = [
