@@ -22,10 +22,9 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from cases.models import City, Country, Event, GoodPractice, Region, Source, Status, TaggedPractice
+from cases.search import practice_refresh_search
 from challenges.models import Challenge, Theme
-
-from .models import City, Country, Event, GoodPractice, Region, Source, Status, TaggedPractice
-from .search import practice_refresh_search
 
 PREFIX = "demo-"
 SOURCE_SLUG = "demo-generated-data"
