@@ -30,7 +30,10 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
-from cases.demo_data import (  # noqa: E402
+from cases.models import City, GoodPractice, Status  # noqa: E402
+from cases.search import filter_matching  # noqa: E402
+from challenges.models import Challenge  # noqa: E402
+from demo.data import (  # noqa: E402
     PREFIX,
     TIERS,
     Plan,
@@ -41,9 +44,6 @@ from cases.demo_data import (  # noqa: E402
     vocabulary,
     word_in_about,
 )
-from cases.models import City, GoodPractice, Status  # noqa: E402
-from cases.search import filter_matching  # noqa: E402
-from challenges.models import Challenge  # noqa: E402
 
 # A rare word is one in about this many practices at tier M, and ten times more at tier L.
 RARE_WORD_DOCUMENTS = 10
@@ -67,9 +67,9 @@ def ensure_data(tier, seed):
         log(f"  seed not loaded ({error}); measuring demo data only")
     plan = Plan.for_practices(practices)
     counts = demo_counts()
-    # Demo data made before search existed has empty search columns: make it again.
+    # Demo data made before search existed has no search vectors: make it again.
     searchable = not GoodPractice.objects.filter(
-        slug__startswith=PREFIX, search_document=""
+        slug__startswith=PREFIX, search_vector__isnull=True
     ).exists()
     if counts["published"] == plan.practices and counts["cities"] == plan.cities and searchable:
         log(f"  tier {tier}: demo data already there ({practices:,} published practices)")

@@ -472,11 +472,9 @@ class GoodPractice(ReviewedRecord):
         Event, blank=True, related_name="practices", help_text="Events where it was shared."
     )
     tags = TaggableManager(blank=True, through=TaggedPractice)
-    # Both kept by cases.search.practice_refresh_search(): a tsvector with a GIN index on
-    # PostgreSQL (the index is created by migration 0004_search there only), and the same words as
-    # lower-case plain text for SQLite's fallback search.
+    # Kept by cases.search.practice_refresh_search() on PostgreSQL, with a GIN index (migration
+    # 0004_search); always empty on SQLite, which searches its FTS5 table (0006_search_fts5).
     search_vector = SearchVectorField(null=True, editable=False)
-    search_document = models.TextField(blank=True, editable=False)
 
     objects = SlugManager.from_queryset(PracticeQuerySet)()
 
@@ -567,7 +565,7 @@ class PracticeCityManager(models.Manager):
 class PracticeCity(models.Model):
     """A city on a practice: its role, and the passage of the source that shows it."""
 
-    # The field names are those of the many-to-many table this model took over (migration 0006).
+    # The field names are those of the many-to-many table this model took over (migration 0007).
     goodpractice = models.ForeignKey(
         GoodPractice, on_delete=models.CASCADE, related_name="city_links"
     )

@@ -50,7 +50,7 @@ class SeedModel:
     fixture: str
     label: str
     links: dict  # link name -> (through model, fixture, owner field, other field, detail fields)
-    # What an earlier-seed link looks like once migration 0006 has kept it: role, no passage.
+    # What an earlier-seed link looks like once migration 0007 has kept it: role, no passage.
     previous_link: dict
 
 

@@ -1,12 +1,13 @@
-"""Keep the practices' stored search columns in step when a name they include changes.
+"""Keep what search stores of the practices in step when a name it includes changes.
 
-Search reads only the stored columns, and those copy the names of a practice's challenges,
-themes, cities, countries, events and tags. Renames are rare and happen mostly in the admin;
-these receivers refresh just the practices that carry the renamed name.
+Search reads only what cases.search stored (a tsvector on PostgreSQL, an FTS5 row on SQLite),
+and that copies the names of a practice's challenges, themes, cities, countries, events and
+tags. Renames are rare and happen mostly in the admin; these receivers refresh just the
+practices that carry the renamed name. A deleted practice takes what search stored with it
+(on SQLite, a database trigger deletes its FTS5 row).
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from taggit.models import Tag
 
 from challenges.models import Challenge, Theme
@@ -25,15 +26,20 @@ PRACTICES_OF = {
 }
 
 
-@receiver(post_save)
 def refresh_search_after_rename(sender, instance, raw=False, created=False, **kwargs):
-    # Fixture loads (raw) are followed by a full refresh in the seed command; a new row
-    # is not yet linked to any practice.
-    lookup = PRACTICES_OF.get(sender)
-    if lookup is None or raw or created:
+    # Fixture loads (raw) are followed by a refresh in the seed command; a new row is not yet
+    # linked to any practice.
+    if raw or created:
         return
+    lookup = PRACTICES_OF[sender]
     practice_ids = GoodPractice.objects.filter(**{lookup: instance}).values_list("pk", flat=True)
     practice_refresh_search(practice_ids=list(practice_ids))
+
+
+for model in PRACTICES_OF:
+    post_save.connect(
+        refresh_search_after_rename, sender=model, dispatch_uid=f"search-rename-{model.__name__}"
+    )
 
 
 CATALOGUE_APPS = {"cases", "challenges", "taggit"}

@@ -30,7 +30,6 @@ CARD_DEFERRED = [
     "lessons",
     "transfer_conditions",
     "source_quote",
-    "search_document",
     "search_vector",
 ]
 SORTS = {

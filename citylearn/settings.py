@@ -70,6 +70,12 @@ INSTALLED_APPS = [
     "challenges",
     "cases",
 ]
+# The demo data generator for load tests (demo/, the generate_demo_data command) is not part of
+# the product: it is installed when DJANGO_DEMO_DATA is on, by default only with DEBUG. The tests
+# turn it on; production leaves it out.
+DEMO_DATA = env_bool("DJANGO_DEMO_DATA", default=DEBUG)
+if DEMO_DATA:
+    INSTALLED_APPS.append("demo")
 
 MIDDLEWARE = [
     # First, so every response gets the policy: redirects, errors and WhiteNoise's static files.

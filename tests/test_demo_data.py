@@ -1,11 +1,19 @@
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from cases import services
-from cases.demo_data import (
+from cases.models import City, Country, Event, GoodPractice, Kind, Source, Status
+from cases.search import practice_refresh_search, stored_documents
+from challenges.models import Challenge
+from demo.data import (
     Plan,
     clear_demo_data,
     demo_counts,
@@ -14,9 +22,6 @@ from cases.demo_data import (
     vocabulary,
     word_in_about,
 )
-from cases.models import City, Country, Event, GoodPractice, Kind, Source, Status
-from cases.search import practice_refresh_search
-from challenges.models import Challenge
 
 from .factories import make_challenge, make_city, make_event, make_practice
 
@@ -266,16 +271,17 @@ def test_seed_records_survive_a_generation_and_a_clear():
     assert seed_snapshot() == before
 
 
-def stored_search_columns():
-    return list(demo_practices().order_by("pk").values_list("search_document", "search_vector"))
+def stored_search_documents():
+    return stored_documents(demo_practices().values_list("pk", flat=True))
 
 
-def test_generated_practices_get_the_search_columns_a_refresh_would_give(challenges):
+def test_generated_practices_get_the_search_documents_a_refresh_would_give(challenges):
     generate_demo_data(practices=20, seed=1)
-    stored = stored_search_columns()
-    assert all(document for document, _ in stored)
+    stored = stored_search_documents()
+    assert len(stored) == demo_practices().count()
+    assert all(stored.values())
     practice_refresh_search(practice_ids=demo_practices().values_list("pk", flat=True))
-    assert stored_search_columns() == stored
+    assert stored_search_documents() == stored
 
 
 def test_generated_practices_are_found_by_the_catalogue_search(challenges, client):
@@ -284,3 +290,32 @@ def test_generated_practices_are_found_by_the_catalogue_search(challenges, clien
     word = max(practice.title.split(), key=len)
     response = client.get("/practices/", {"q": word})
     assert practice.title in response.content.decode()
+
+
+def installed_apps(**environment):
+    environment = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")},
+        "DJANGO_SETTINGS_MODULE": "citylearn.settings",
+        "DJANGO_SECRET_KEY": "x" * 60,
+        **environment,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.INSTALLED_APPS)"],
+        env=environment,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def test_production_leaves_the_demo_app_out():
+    assert "'demo'" not in installed_apps(DJANGO_DEBUG="false")
+
+
+@pytest.mark.parametrize(
+    "environment", [{"DJANGO_DEBUG": "true"}, {"DJANGO_DEBUG": "false", "DJANGO_DEMO_DATA": "on"}]
+)
+def test_development_or_demo_data_installs_the_demo_app(environment):
+    assert "'demo'" in installed_apps(**environment)

@@ -37,7 +37,7 @@ EARLIER_SEED = [
     "tags",
     "tagged_practices",
 ]
-BEFORE_EVIDENCE = [("cases", "0005_reviewed_record"), ("challenges", "0001_initial")]
+BEFORE_EVIDENCE = [("cases", "0006_search_fts5"), ("challenges", "0001_initial")]
 LEADERS_TALK_POINT = "capacity-building-for-local-government-staff"
 MERGED = "civic-data-governance"
 
@@ -49,7 +49,7 @@ def earlier_seed_path(name):
 
 @pytest.fixture
 def earlier_seed(db):
-    """The earlier seed loaded as `seed` loaded it; migration 0006 gave its links their roles."""
+    """The earlier seed loaded as `seed` loaded it; migration 0007 gave its links their roles."""
     for name in EARLIER_SEED:
         call_command("loaddata", earlier_seed_path(name), verbosity=0)
 

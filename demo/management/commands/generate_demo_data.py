@@ -3,7 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.demo_data import (
+from demo.data import (
     TIERS,
     DemoDataExists,
     clear_demo_data,

@@ -22,9 +22,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from challenges.models import Challenge, Theme
-
-from .models import (
+from cases.models import (
     Basis,
     City,
     CityRole,
@@ -40,7 +38,8 @@ from .models import (
     Status,
     TaggedPractice,
 )
-from .search import practice_refresh_search
+from cases.search import practice_refresh_search
+from challenges.models import Challenge, Theme
 
 PREFIX = "demo-"
 SOURCE_SLUG = "demo-generated-data"

@@ -10,12 +10,24 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+def create_delete_trigger(apps, schema_editor):
+    # Adding columns with defaults rebuilds cases_goodpractice on SQLite, which drops the
+    # trigger that keeps the search table clean (0006_search_fts5): create it again.
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(
+            "CREATE TRIGGER IF NOT EXISTS practice_search_delete AFTER DELETE ON "
+            "cases_goodpractice BEGIN DELETE FROM practice_search WHERE rowid = old.id; END"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_link_evidence"),
+        ("cases", "0007_link_evidence"),
     ]
 
     operations = [
+        # Undoing this migration rebuilds the table too: the trigger comes back at its end.
+        migrations.RunPython(migrations.RunPython.noop, create_delete_trigger, elidable=False),
         migrations.AddField(
             model_name="event",
             name="participating_organisations",
@@ -366,4 +378,5 @@ class Migration(migrations.Migration):
                 fields=("person", "position"), name="statement_position_once"
             ),
         ),
+        migrations.RunPython(create_delete_trigger, migrations.RunPython.noop, elidable=False),
     ]

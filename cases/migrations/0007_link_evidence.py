@@ -61,7 +61,7 @@ def passage(help_text):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0005_reviewed_record"),
+        ("cases", "0006_search_fts5"),
         ("challenges", "0001_initial"),
     ]
 
