@@ -95,8 +95,9 @@ class CatalogueQuery:
         )
 
     @property
-    def is_narrowed(self):
-        return bool(self.selected or self.query)
+    def active_count(self):
+        """How many values narrow the result, the search included."""
+        return sum(len(slugs) for slugs in self.selected.values()) + bool(self.query)
 
     def page(self, number):
         """One page of result cards; when searching, each with a `snippet` of marked matches."""
@@ -146,26 +147,29 @@ class CatalogueQuery:
             "is_expanded": facet == self.expanded,
         }
 
-    def chips(self):
-        """One removable chip per active value (and the search), each linking to the page
-        without it."""
-        chips = [
-            {
-                "label": self.filter.filters[facet].label,
-                "name": self.names[facet][slug],
-                "remove_url": _without(self.params, facet, slug),
-            }
+    def chips(self, *, linked_elsewhere=()):
+        """One chip per active value (and the search), each linking to the page without it,
+        unless that address is in `linked_elsewhere`: then the chip is only a label."""
+        removals = [
+            (
+                self.filter.filters[facet].label,
+                self.names[facet][slug],
+                _without(self.params, facet, slug),
+            )
             for facet, slugs in self.selected.items()
             for slug in slugs
         ]
         if self.query:
-            search = {
-                "label": gettext("Search"),
-                "name": self.query,
-                "remove_url": _without(self.params, "q"),
+            removals.insert(0, (gettext("Search"), self.query, _without(self.params, "q")))
+        return [
+            {
+                "label": label,
+                "name": name,
+                "remove_url": url,
+                "is_link": url not in linked_elsewhere,
             }
-            chips.insert(0, search)
-        return chips
+            for label, name, url in removals
+        ]
 
     def suggestions(self):
         """For an empty result: which single filter to drop, and what it would show (one count

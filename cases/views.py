@@ -28,7 +28,8 @@ from .selectors import (
 def practice_list(request):
     catalogue = CatalogueQuery.from_get(request.GET)
     page = catalogue.page(request.GET.get("page"))
-    is_empty = not page.paginator.count and catalogue.is_narrowed
+    is_empty = not page.paginator.count and catalogue.active_count > 0
+    suggestions = catalogue.suggestions() if is_empty else []
     context = {
         "page": page,
         "params": catalogue.params,
@@ -36,8 +37,11 @@ def practice_list(request):
         "search_message": catalogue.search_message,
         "unknown": catalogue.unknown,
         "facets": catalogue.facet_groups(),
-        "chips": catalogue.chips(),
-        "suggestions": catalogue.suggestions() if is_empty else [],
+        # A chip whose page a suggestion links to (on an empty result) is only a label.
+        "chips": catalogue.chips(linked_elsewhere={s["url"] for s in suggestions}),
+        # With one value active, its chip already clears it.
+        "clear_all": catalogue.active_count > 1,
+        "suggestions": suggestions,
         "sort": catalogue.sort,
         "sorts": catalogue.sorts(),
     }
@@ -138,6 +142,7 @@ def peer_finder(request):
         "chosen_slugs": chosen_slugs,
         "unknown": [slug for slug in slugs if slug not in chosen_slugs],
         "region": region,
+        "region_name": dict(Region.choices).get(region, ""),
         "regions": Region.choices,
         "peers": peers_facing(chosen, region=region),
     }
