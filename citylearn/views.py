@@ -5,7 +5,7 @@ from django.views.decorators.cache import never_cache
 
 from cases.caching import cache_public_page
 from cases.models import Event, GoodPractice
-from cases.views import practice_cards, themes_with_counts
+from cases.selectors import practice_cards, themes_with_counts
 
 
 @cache_public_page

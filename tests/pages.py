@@ -4,8 +4,6 @@ hostile-content gates all read these lists: a new page is one line here."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.urls import Resolver404, resolve
-
 from .factories import (
     make_challenge,
     make_city,
@@ -26,14 +24,6 @@ FILTER_NAMES = [
 
 # Pages with a POST form need the CSRF cookie; every other anonymous page sets none.
 PAGES_WITH_FORMS = {"sign-in"}
-
-
-def resolves(path):
-    try:
-        resolve(path.split("?")[0])
-    except Resolver404:
-        return False
-    return True
 
 
 def make_sample_content(**text):
@@ -90,6 +80,7 @@ class PageType:
     address: Callable[[dict], str]  # from the records make_sample_content() returns
     role: str | None = None  # "editor" or "curator": the browser signs in first
     then: Callable | None = None  # what to do on the page before checking it (Playwright page)
+    status: int = 200  # what the address answers; anything else means the page is broken
 
     @property
     def is_anonymous_get(self):
@@ -97,8 +88,8 @@ class PageType:
 
 
 # Every page type a visitor, an editor or a curator meets. The browser gates visit each; the
-# header and cookie tests request the anonymous ones. A page whose address does not resolve
-# yet (built on another branch) is skipped, and says so.
+# header and cookie tests request the anonymous ones. Each must answer with its status: a
+# renamed or broken page fails the gates, it is never skipped.
 PAGE_TYPES = {
     "home": PageType(lambda c: "/"),
     "catalogue": PageType(lambda c: "/practices/"),
@@ -121,7 +112,7 @@ PAGE_TYPES = {
         lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")
     ),
     "accessibility statement": PageType(lambda c: "/accessibility/"),
-    "not found": PageType(lambda c: "/practices/no-such-practice/"),
+    "not found": PageType(lambda c: "/practices/no-such-practice/", status=404),
     "my reports": PageType(lambda c: "/editor/", role="editor"),
     "report form": PageType(lambda c: "/editor/events/new/", role="editor"),
     "report form with errors": PageType(

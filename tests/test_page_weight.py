@@ -4,9 +4,10 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from cases import views
+from cases import selectors
+from cases.catalogue import FACET_TOP
 from cases.models import Status
-from cases.views import FACET_TOP, LISTED_PRACTICES
+from cases.selectors import LISTED_PRACTICES
 
 from .factories import make_challenge, make_city, make_practice
 
@@ -82,7 +83,7 @@ def test_a_new_practice_is_counted_at_once(client):
 
 
 def test_related_practices_come_from_published_candidates_only(client, monkeypatch):
-    monkeypatch.setattr(views, "RELATED_CANDIDATES", 1)
+    monkeypatch.setattr(selectors, "RELATED_CANDIDATES", 1)
     challenge = make_challenge()
     practice = make_practice(challenges=[challenge])
     peer = make_practice(title="Peer", challenges=[challenge])

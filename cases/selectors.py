@@ -1,0 +1,261 @@
+"""Reads for the public pages: what a page shows, in the order it shows it, in few queries.
+
+Views call these and render; nothing here knows about requests, forms or templates.
+"""
+
+from collections import defaultdict
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.functional import cached_property
+
+from challenges.models import Challenge, Theme
+
+from .models import City, Event, GoodPractice, Status, TaggedPractice
+from .search import annotate_relevance
+
+PAGE_SIZE = 20
+# A city or challenge page lists this many practices and links to the catalogue for the rest.
+LISTED_PRACTICES = 20
+COUNT_SECONDS = 60 * 60
+RELATED_LIMIT = 4
+RELATED_CANDIDATES = 200
+RELATED_CHALLENGES = 6
+PEER_LIMIT = 6
+PEER_FINDER_LIMIT = 20
+CARD_DEFERRED = [
+    "description",
+    "results",
+    "lessons",
+    "transfer_conditions",
+    "source_quote",
+    "search_vector",
+]
+ORDERINGS = {
+    "relevance": ["-rank", "-published_at", "title"],
+    "newest": ["-published_at", "title"],
+    "title": ["title"],
+}
+
+
+class CachedCountPaginator(Paginator):
+    """Counts the results once per filter state until the catalogue changes."""
+
+    def __init__(self, object_list, per_page, *, count_key):
+        super().__init__(object_list, per_page)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
+
+
+# Practices
+
+
+def practice_cards(practices):
+    # Cards render tags from `tag_links`: taggit's tags.all() builds a queryset per row.
+    tag_links = TaggedPractice.objects.select_related("tag").order_by("tag__name")
+    # Cards need neither the long texts nor the search columns: a list reads only what it shows.
+    return (
+        practices.for_cards()
+        .defer(*CARD_DEFERRED)
+        .prefetch_related(Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links"))
+    )
+
+
+def newest_practices(practices):
+    """The newest LISTED_PRACTICES cards, and whether there are more (one row more is read)."""
+    practices = practice_cards(practices.order_by("-published_at", "title"))
+    cards = list(practices[: LISTED_PRACTICES + 1])
+    return cards[:LISTED_PRACTICES], len(cards) > LISTED_PRACTICES
+
+
+def catalogue_practices(practices, *, query, sort):
+    """The filtered practices as cards in the reader's order, ranked when there is a search."""
+    if query:
+        practices = annotate_relevance(practices, query)
+    return practice_cards(practices.order_by(*ORDERINGS[sort]))
+
+
+def practices_of_city(city):
+    """Published practices that name the city or were shared at an event it took part in."""
+    # A practice shared at an event the city took part in often names no city (the sources
+    # credit "the cities present"), so it belongs on the page of every city that was there.
+    shared_at_its_events = GoodPractice.events.through.objects.filter(event__cities=city)
+    return GoodPractice.objects.published().filter(
+        Q(pk__in=city.practices.values("pk"))
+        | Q(pk__in=shared_at_its_events.values("goodpractice_id"))
+    )
+
+
+def related_practices(practice):
+    """Published practices sharing the most challenges (counted twice) and tags with this one."""
+    challenge_links = GoodPractice.challenges.through.objects
+    published = Status.PUBLISHED
+    own_challenges = challenge_links.filter(goodpractice=practice).values("challenge_id")
+    own_tags = TaggedPractice.objects.filter(content_object=practice).values("tag_id")
+    shared_challenges = (
+        challenge_links.filter(goodpractice=OuterRef("pk"), challenge_id__in=own_challenges)
+        .values("goodpractice")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    shared_tags = (
+        TaggedPractice.objects.filter(content_object=OuterRef("pk"), tag_id__in=own_tags)
+        .values("content_object")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    # Score a bounded set: the newest published practices sharing a challenge, and those sharing
+    # a tag. Scoring every published practice cost seconds at 100,000.
+    candidates = [
+        challenge_links.filter(challenge_id__in=own_challenges, goodpractice__status=published)
+        .order_by("-goodpractice_id")
+        .values("goodpractice_id")[:RELATED_CANDIDATES],
+        TaggedPractice.objects.filter(tag_id__in=own_tags, content_object__status=published)
+        .order_by("-content_object_id")
+        .values("content_object_id")[:RELATED_CANDIDATES],
+    ]
+    related = (
+        GoodPractice.objects.published()
+        .filter(Q(pk__in=candidates[0]) | Q(pk__in=candidates[1]))
+        .exclude(pk=practice.pk)
+        .annotate(
+            shared_challenges=Coalesce(Subquery(shared_challenges), Value(0)),
+            shared_tags=Coalesce(Subquery(shared_tags), Value(0)),
+        )
+        .annotate(score=F("shared_challenges") * 2 + F("shared_tags"))
+        .filter(score__gt=0)
+        .order_by("-score", "-published_at", "title")
+    )
+    return practice_cards(related)[:RELATED_LIMIT]
+
+
+# Events
+
+
+def events_newest_first(events):
+    # Undated events (the source gives no date) come last.
+    return events.order_by(F("starts_on").desc(nulls_last=True), "title")
+
+
+# Challenges and themes
+
+
+def themes_with_counts():
+    """Themes with their challenges, each with `practice_count` (published): two queries."""
+    published = Q(practices__status=Status.PUBLISHED)
+    challenges = Challenge.objects.annotate(practice_count=Count("practices", filter=published))
+    return Theme.objects.prefetch_related(Prefetch("challenges", queryset=challenges))
+
+
+def related_challenges(challenge):
+    """Other challenges that published practices of this one also address, most shared first."""
+    practices = challenge.practices.published()
+    return (
+        Challenge.objects.exclude(pk=challenge.pk)
+        .filter(practices__in=practices.values("pk"))
+        .annotate(shared=Count("practices", distinct=True))
+        .order_by("-shared", "name")[:RELATED_CHALLENGES]
+    )
+
+
+def challenge_ids_faced_by(city):
+    """Ids of the challenges of the city's published practices and events."""
+    return {challenge for _city, challenge in city_challenge_pairs(city_ids=[city.pk])}
+
+
+# Cities and peers
+
+
+def cities_with_practice_counts():
+    """Every city with `practice_count` (published), by region, country and name."""
+    published = Q(practices__status=Status.PUBLISHED)
+    return (
+        City.objects.select_related("country")
+        .annotate(practice_count=Count("practices", filter=published))
+        .order_by("country__region", "country__name", "name")
+    )
+
+
+def cities_facing(challenge):
+    """Cities whose published practices or events take up the challenge."""
+    city_ids = {city for city, _challenge in city_challenge_pairs(challenge_ids=[challenge.pk])}
+    return City.objects.filter(pk__in=city_ids).select_related("country")
+
+
+def city_challenge_pairs(*, challenge_ids=None, city_ids=None, region=""):
+    """Distinct (city id, challenge id): challenges of a city's published practices and events."""
+    practice_pairs = GoodPractice.cities.through.objects.filter(
+        goodpractice__status=Status.PUBLISHED, goodpractice__challenges__isnull=False
+    )
+    event_pairs = Event.cities.through.objects.filter(
+        event__status=Status.PUBLISHED, event__challenges__isnull=False
+    )
+    if challenge_ids is not None:
+        practice_pairs = practice_pairs.filter(goodpractice__challenges__in=challenge_ids)
+        event_pairs = event_pairs.filter(event__challenges__in=challenge_ids)
+    if city_ids is not None:
+        practice_pairs = practice_pairs.filter(city_id__in=city_ids)
+        event_pairs = event_pairs.filter(city_id__in=city_ids)
+    if region:
+        practice_pairs = practice_pairs.filter(city__country__region=region)
+        event_pairs = event_pairs.filter(city__country__region=region)
+    # UNION (not UNION ALL) drops the pairs found both ways: one query for the whole ranking.
+    practice_pairs = practice_pairs.values_list("city_id", "goodpractice__challenges")
+    return set(practice_pairs.union(event_pairs.values_list("city_id", "event__challenges")))
+
+
+def rank_cities(pairs, *, exclude=None, limit):
+    """Cities by how many of the pairs' challenges they face, most first, then by name.
+
+    Each city gets `shared_challenge_ids`.
+    """
+    shared = defaultdict(set)
+    for city_id, challenge_id in pairs:
+        if city_id != exclude:
+            shared[city_id].add(challenge_id)
+    cities = City.objects.filter(pk__in=shared).select_related("country")
+    ranked = sorted(cities, key=lambda city: (-len(shared[city.pk]), city.name))[:limit]
+    for city in ranked:
+        city.shared_challenge_ids = shared[city.pk]
+    return ranked
+
+
+def peers_of_city(city, challenge_ids):
+    """The PEER_LIMIT other cities that face most of the given challenges (the city's own)."""
+    pairs = city_challenge_pairs(challenge_ids=challenge_ids)
+    return rank_cities(pairs, exclude=city.pk, limit=PEER_LIMIT)
+
+
+def peers_facing(challenges, *, region=""):
+    """The cities that face most of the challenges (in the region, if given), best first.
+
+    Each city gets `shared_challenge_ids` and `peer_practices`: its published practices that
+    address any of the challenges, by title.
+    """
+    if not challenges:
+        return []
+    challenge_ids = {challenge.pk for challenge in challenges}
+    pairs = city_challenge_pairs(challenge_ids=challenge_ids, region=region)
+    peers = rank_cities(pairs, limit=PEER_FINDER_LIMIT)
+    # What each peer did about the chosen challenges: one query for all of them.
+    links = (
+        GoodPractice.cities.through.objects.filter(
+            city__in=[city.pk for city in peers],
+            goodpractice__status=Status.PUBLISHED,
+            goodpractice__challenges__in=challenge_ids,
+        )
+        .select_related("goodpractice")
+        .order_by("goodpractice__title")
+        .distinct()
+    )
+    practices_by_city = defaultdict(list)
+    for link in links:
+        practices_by_city[link.city_id].append(link.goodpractice)
+    for city in peers:
+        city.peer_practices = practices_by_city[city.pk]
+    return peers

@@ -1,0 +1,37 @@
+"""Small pieces of the record pages: when an event took place, a line of facts joined by dots."""
+
+from django import template
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+
+register = template.Library()
+
+
+def _time(day, day_format):
+    return format_html(
+        '<time datetime="{}">{}</time>', day.isoformat(), date_format(day, day_format)
+    )
+
+
+@register.simple_tag
+def event_dates(event, day_format="j F Y"):
+    """The event's day, or its first and last ("8 July 2025 to 9 July 2025"), as <time> elements;
+    "Date not recorded" when the source gives none."""
+    if not event.starts_on:
+        return gettext("Date not recorded")
+    start = _time(event.starts_on, day_format)
+    # A two-day event in one month is one "July 2025" in the month format.
+    if not event.is_multi_day or (
+        date_format(event.ends_on, day_format) == date_format(event.starts_on, day_format)
+    ):
+        return start
+    end = _time(event.ends_on, day_format)
+    return format_html(gettext("{start} to {end}"), start=start, end=end)
+
+
+@register.simple_tag
+def join_present(separator, *values):
+    """The values that are not empty, each escaped unless already safe, joined by `separator`:
+    {% join_present " · " practice.get_stage_display city_names %} -> "Pilot · Nairobi"."""
+    return format_html_join(separator, "{}", ((value,) for value in values if value))
