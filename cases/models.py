@@ -211,7 +211,10 @@ class EventQuerySet(ReviewedQuerySet):
 class PracticeQuerySet(ReviewedQuerySet):
     def for_cards(self):
         # Everything cases/_practice_card.html touches, so lists keep a fixed query count.
-        return self.prefetch_related("cities", "challenges")
+        city_links = PracticeCity.objects.select_related("city").order_by("city__name", "role")
+        return self.prefetch_related(
+            models.Prefetch("city_links", queryset=city_links), "challenges"
+        )
 
 
 class ReviewedRecord(SlugKeyedModel):
@@ -557,7 +560,14 @@ class Transition(models.Model):
         return self.event or self.practice
 
 
-class PracticeCityManager(models.Manager):
+class PracticeCityQuerySet(models.QuerySet):
+    def own(self):
+        """Links that make the record the city's own: it did or presented it, and the record
+        is not a recommendation (advice voiced somewhere is never what a city did)."""
+        return self.filter(role__in=OWN_ROLES).exclude(goodpractice__kind=Kind.RECOMMENDATION)
+
+
+class PracticeCityManager(models.Manager.from_queryset(PracticeCityQuerySet)):
     def get_by_natural_key(self, practice_slug, city_slug, role):
         return self.get(goodpractice__slug=practice_slug, city__slug=city_slug, role=role)
 

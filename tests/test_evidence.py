@@ -1,8 +1,6 @@
 """A city link without the passage that shows it may be saved in a draft but never published:
 on the site (the report form and the review page), in the services and in the admin."""
 
-from html.parser import HTMLParser
-
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains
@@ -14,6 +12,7 @@ from cases.workflow import Action
 
 from .editor_helpers import complete_practice_row, give_passages, make_report, report_data
 from .factories import make_challenge, make_city, make_curator, make_editor, make_practice
+from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -141,56 +140,9 @@ def test_a_curator_cannot_add_a_city_to_a_published_report_without_its_passage(c
 # --- The admin --------------------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The values a browser would send from a page's forms: inputs, selects and textareas."""
-
-    def __init__(self):
-        super().__init__()
-        self.data, self._select, self._textarea = {}, None, None
-
-    def _add(self, name, value):
-        if name in self.data:
-            previous = self.data[name]
-            self.data[name] = (
-                [*previous, value] if isinstance(previous, list) else [previous, value]
-            )
-        else:
-            self.data[name] = value
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
-            if attrs.get("type") in ("checkbox", "radio") and "checked" not in attrs:
-                return
-            self._add(name, attrs.get("value", "on" if attrs.get("type") == "checkbox" else ""))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self._add(self._select, attrs.get("value", ""))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            # The browser drops the newline that follows <textarea>.
-            self.data[self._textarea] += (
-                data.removeprefix("\n") if not self.data[self._textarea] else data
-            )
-
-
 def change_form(admin_client, practice):
     url = reverse("admin:cases_goodpractice_change", args=[practice.pk])
-    parser = FormFields()
-    parser.feed(admin_client.get(url).content.decode())
-    return url, {key: value for key, value in parser.data.items() if key != "action"}
+    return url, form_data(admin_client.get(url))
 
 
 def test_the_admin_refuses_a_published_practice_city_without_its_passage(admin_client):
@@ -257,9 +209,7 @@ def test_the_admin_takes_a_reason_for_filing_a_practice_under_no_challenge(admin
 def test_the_admin_refuses_a_published_event_city_without_its_passage(admin_client):
     event = make_report(status=Status.PUBLISHED)
     url = reverse("admin:cases_event_change", args=[event.pk])
-    parser = FormFields()
-    parser.feed(admin_client.get(url).content.decode())
-    data = {key: value for key, value in parser.data.items() if key != "action"}
+    data = form_data(admin_client.get(url))
     data["city_links-0-passage"] = " "
     assertContains(admin_client.post(url, data), PASSAGE_MISSING)
 

@@ -35,3 +35,9 @@ def join_present(separator, *values):
     """The values that are not empty, each escaped unless already safe, joined by `separator`:
     {% join_present " · " practice.get_stage_display city_names %} -> "Pilot · Nairobi"."""
     return format_html_join(separator, "{}", ((value,) for value in values if value))
+
+
+@register.filter
+def city_names(city_links):
+    """The names of the cities of these links, each once (a city may have two roles), joined."""
+    return ", ".join(dict.fromkeys(link.city.name for link in city_links))

@@ -18,7 +18,9 @@ from cases.models import (
     Event,
     GoodPractice,
     Organisation,
+    Person,
     Source,
+    Statement,
 )
 from cases.services import event_report_publish
 from challenges.models import Challenge
@@ -37,7 +39,7 @@ VECTORS = [
     for line in (Path(__file__).parent.parent / "data" / "xss_vectors.txt").read_text().splitlines()
     if line.strip() and not line.startswith("# ")
 ]
-LIST_PAGES = ["/", "/practices/", "/events/", "/cities/", "/challenges/", "/peers/"]
+LIST_PAGES = ["/", "/practices/", "/events/", "/cities/", "/challenges/", "/peers/", "/people/"]
 PAGINATED_LIST_PAGES = ["/practices/", "/events/"]
 KINDS = {
     "challenge": Challenge,
@@ -46,6 +48,8 @@ KINDS = {
     "source": Source,
     "event": Event,
     "practice": GoodPractice,
+    "person": Person,
+    "statement": Statement,
 }
 PAGE_SIZE = 20
 # The newest records hold the most: the set with every vector is made last.
@@ -132,7 +136,7 @@ def test_public_pages_show_hostile_content_as_text(hostile_content, visit):
             visit(f"{address}?page={number}")
     visit("/practices/?q=script")
     for number, content in enumerate(hostile_content):
-        kinds = ["practice", "event"]
+        kinds = ["practice", "event", "person"]
         # City and challenge names also show on the practice pages and the lists; their own
         # pages repeat the same fields, so a sample of them (and the record with every vector).
         if number % 10 == 0 or number == len(hostile_content) - 1:
