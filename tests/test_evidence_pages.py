@@ -236,6 +236,7 @@ def test_a_source_about_a_city_is_listed_as_such(client):
     response = client.get(toronto.get_absolute_url())
     assert response.context["practices_about"] == [practice]
     assertContains(response, "The source is about Toronto; it does not say Toronto did this")
+    assertContains(client.get(CATALOGUE), "Recommendation</span> · about Toronto")
 
 
 def test_the_peer_finder_shows_what_a_city_did_never_a_recommendation(client, nairobi):

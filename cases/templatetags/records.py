@@ -5,6 +5,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
+from cases.models import CityRole
+
 register = template.Library()
 
 
@@ -39,5 +41,12 @@ def join_present(separator, *values):
 
 @register.filter
 def city_names(city_links):
-    """The names of the cities of these links, each once (a city may have two roles), joined."""
-    return ", ".join(dict.fromkeys(link.city.name for link in city_links))
+    """The cities of these links, each once (a city may have two roles), joined: "Berlin", or
+    "about Toronto" when the source is only about the city."""
+    names = {}
+    for link in city_links:
+        if link.role == CityRole.SUBJECT:
+            names.setdefault(link.city.name, gettext("about %(city)s") % {"city": link.city.name})
+        else:
+            names[link.city.name] = link.city.name
+    return ", ".join(names.values())
