@@ -216,8 +216,7 @@ class PracticeChallengeFormSet(forms.BaseInlineFormSet):
             raise ValidationError(problem)
 
 
-class PracticeCityInline(admin.TabularInline):
-    model = PracticeCity
+class CityLinkInline(admin.TabularInline):
     formset = CityLinkFormSet
     autocomplete_fields = ["city"]
     fields = ["city", "role", "passage"]
@@ -226,29 +225,27 @@ class PracticeCityInline(admin.TabularInline):
     verbose_name_plural = _("cities, their roles and the passages that show them")
 
 
-class PracticeChallengeInline(admin.TabularInline):
+class ChallengeLinkInline(admin.TabularInline):
+    autocomplete_fields = ["challenge"]
+    fields = ["challenge", "basis", "passage"]
+    extra = 0
+
+
+class PracticeCityInline(CityLinkInline):
+    model = PracticeCity
+
+
+class PracticeChallengeInline(ChallengeLinkInline):
     model = PracticeChallenge
     formset = PracticeChallengeFormSet
-    autocomplete_fields = ["challenge"]
-    fields = ["challenge", "basis", "passage"]
-    extra = 0
 
 
-class EventCityInline(admin.TabularInline):
+class EventCityInline(CityLinkInline):
     model = EventCity
-    formset = CityLinkFormSet
-    autocomplete_fields = ["city"]
-    fields = ["city", "role", "passage"]
-    extra = 0
-    verbose_name = _("city, its role and the passage that shows it")
-    verbose_name_plural = _("cities, their roles and the passages that show them")
 
 
-class EventChallengeInline(admin.TabularInline):
+class EventChallengeInline(ChallengeLinkInline):
     model = EventChallenge
-    autocomplete_fields = ["challenge"]
-    fields = ["challenge", "basis", "passage"]
-    extra = 0
 
 
 class EventPersonInline(admin.TabularInline):
