@@ -12,10 +12,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from demo.data import clear_demo_data, generate_demo_data
 from cases.geo import HEIGHT, SOUTH, WIDTH, equal_earth, to_frame
 from cases.maps import FULL_SCALE, MAX_RADIUS, MIN_RADIUS, WORLD
 from cases.models import City, Region, Status
+from demo.data import clear_demo_data, generate_demo_data
 
 from .factories import make_challenge, make_city, make_country, make_practice
 
