@@ -14,7 +14,7 @@ PORT ?= 8000
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
 .PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
-	security deploy-check audit lock bench
+	security deploy-check audit lock bench soak-redis
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
@@ -71,6 +71,12 @@ lint: install
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/run.py
+
+# 64 connections over the catalogue while a private Redis (port 6390) is stopped and started
+# again; prints the 5xx count (zero expected). PostgreSQL at DATABASE_URL, as for make bench.
+soak-redis: install
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/soak_redis_outage.py
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run
