@@ -14,12 +14,13 @@ PORT ?= 8000
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
 .PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
-	security deploy-check audit lock bench soak-redis
+	security deploy-check audit lock bench soak-redis backup restore
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
 	@echo "make test       run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make superuser  create an admin account"
+	@echo "make backup     back up the database into backups/; make restore FILE=... restores one"
 	@echo "make lint       ruff check and format check"
 	@echo "make bench      benchmark the pages on PostgreSQL at tiers M and L (bench/run.py)"
 	@echo "make security   Django's deployment checklist and the dependency audit"
@@ -56,6 +57,15 @@ run: setup
 
 superuser: install migrate
 	$(PY) manage.py createsuperuser
+
+# One timestamped file with the whole database (DATABASE_URL) in backups/ (or BACKUP_DIR).
+backup: install
+	$(PY) manage.py backup_database
+
+# make restore FILE=backups/<file>: asks, saves the database as it is, then restores FILE.
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "Name the backup to restore: make restore FILE=backups/<file>" >&2; exit 2; fi
+	$(PY) manage.py restore_database "$(FILE)"
 
 browser-deps:
 	@scripts/ensure-chromium

@@ -117,6 +117,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where make backup (manage.py backup_database) writes, one timestamped file per backup.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
 
 # One process keeps its own cache by default; several app servers share Redis (REDIS_URL).
 # Redis is a cache, never a store: when it is unreachable, pages are served uncached
