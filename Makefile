@@ -5,8 +5,6 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-# A fresh clone is a development setup; production sets DJANGO_DEBUG=false and a secret key.
-export DJANGO_DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -39,7 +37,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# A fresh clone is a development setup: .env (git-ignored, read by citylearn/settings.py) turns
+# DEBUG on for every command run in this clone, through make or not. Production has no .env:
+# it sets DJANGO_DEBUG=false (the default) and a secret key in its environment.
+.env:
+	printf '# Settings of this development clone, written by make (git-ignored). Production has no .env.\nDJANGO_DEBUG=true\n' > $@
+
+install: $(VENV)/.installed .env
 
 setup: install migrate seed static
 

@@ -60,23 +60,34 @@ def _run(command: list[str]) -> None:
         raise BackupError(f"{command[0]} failed: {error.stderr.strip()}") from None
 
 
+SUFFIXES = {"postgresql": ".dump", "sqlite": ".sqlite3"}
+
+
+def _new_path(directory: Path, vendor: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    stem = f"citylearn-{vendor}-{timezone.now():%Y%m%d-%H%M%S}"
+    path, number = directory / f"{stem}{SUFFIXES[vendor]}", 1
+    # Two backups in one second (a restore saves the database first) get a number.
+    while path.exists():
+        number += 1
+        path = directory / f"{stem}-{number}{SUFFIXES[vendor]}"
+    return path
+
+
 def backup_create(*, directory: Path) -> Path:
     """Write a backup of the default database into directory; return its path."""
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%S%fZ")
+    if connection.vendor not in SUFFIXES:
+        raise BackupError(f"No backup for a {connection.vendor} database.")
+    path = _new_path(directory, connection.vendor)
     if connection.vendor == "postgresql":
-        path = directory / f"citylearn-postgresql-{stamp}.dump"
         _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={path}"])
-    elif connection.vendor == "sqlite":
-        path = directory / f"citylearn-sqlite-{stamp}.sqlite3"
+    else:
         connection.ensure_connection()
         target = sqlite3.connect(path)
         try:
             connection.connection.backup(target)
         finally:
             target.close()
-    else:
-        raise BackupError(f"No backup for a {connection.vendor} database.")
     return path
 
 
