@@ -23,7 +23,7 @@ from django.urls import reverse
 
 from citylearn import cache as resilient_cache
 
-from .factories import make_practice
+from .factories import make_practice, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,7 @@ PAGES = [
     "/peers/",
 ]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+PASSWORD = "correct-horse-battery-staple"  # make_user's
 
 
 def free_port():
@@ -111,6 +112,18 @@ def test_the_warning_repeats_after_its_interval(client, refused_redis, caplog, m
         time.sleep(0.35)
         client.get("/")
     assert len([r for r in caplog.records if r.name == "citylearn.cache"]) == 2
+
+
+def test_signing_in_and_its_throttling_work_while_redis_is_unreachable(client, refused_redis):
+    # Sessions and django-axes keep their state in the database, not in the cache.
+    make_user("amina")
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "amina", "password": "wrong"})
+    assert response.status_code == 429
+    make_user("bruno")
+    response = client.post(reverse("login"), {"username": "bruno", "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
 
 
 def test_healthz_answers_200_and_says_the_cache_is_degraded(client, refused_redis):
