@@ -170,3 +170,12 @@ def catalogue_checksum() -> str:
         links["tags"] = sorted(tag.name for tag in practice.tags.all())
         digest.update(_row(practice, links).encode())
     return digest.hexdigest()
+
+
+def database_summary() -> str:
+    """What the backup and restore commands print, so an operator can compare the two."""
+    counts = table_counts()
+    return (
+        f"{len(counts)} tables, {sum(counts.values()):,} rows; "
+        f"catalogue checksum {catalogue_checksum()}"
+    )

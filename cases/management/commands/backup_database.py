@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.backups import BackupError, backup_create, catalogue_checksum, table_counts
+from cases.backups import BackupError, backup_create, database_summary
 
 
 class Command(BaseCommand):
@@ -19,9 +19,5 @@ class Command(BaseCommand):
             path = backup_create(directory=output_dir or settings.BACKUP_DIR)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        counts = table_counts()
         self.stdout.write(self.style.SUCCESS(f"Backup written to {path}"))
-        self.stdout.write(
-            f"{len(counts)} tables, {sum(counts.values()):,} rows; "
-            f"catalogue checksum {catalogue_checksum()}"
-        )
+        self.stdout.write(database_summary())

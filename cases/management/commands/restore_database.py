@@ -4,13 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from cases.backups import (
-    BackupError,
-    backup_create,
-    backup_restore,
-    catalogue_checksum,
-    table_counts,
-)
+from cases.backups import BackupError, backup_create, backup_restore, database_summary
 
 
 class Command(BaseCommand):
@@ -43,12 +37,8 @@ class Command(BaseCommand):
             backup_restore(path=file)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        counts = table_counts()
         self.stdout.write(self.style.SUCCESS(f"Restored {file}"))
-        self.stdout.write(
-            f"{len(counts)} tables, {sum(counts.values()):,} rows; "
-            f"catalogue checksum {catalogue_checksum()}"
-        )
+        self.stdout.write(database_summary())
         self.stdout.write("If this release is newer than the backup, run manage.py migrate now.")
 
     def _confirmed(self, file, database):
