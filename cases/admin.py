@@ -1,9 +1,10 @@
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.template.response import TemplateResponse
 from taggit.models import Tag
+
+from challenges.admin import RelatedCountsAdmin
 
 from . import services
 from .forms import ReturnForm
@@ -13,14 +14,12 @@ from .workflow import Action
 
 
 @admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
+class CountryAdmin(RelatedCountsAdmin):
     list_display = ["name", "code", "region", "city_count"]
     list_filter = ["region"]
     search_fields = ["name", "code", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(city_count=Count("cities")).order_by("name")
+    related_counts = {"city_count": "cities"}
 
     @admin.display(description="cities", ordering="city_count")
     def city_count(self, country):
@@ -28,22 +27,14 @@ class CountryAdmin(admin.ModelAdmin):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(RelatedCountsAdmin):
     list_display = ["name", "country", "region", "population_band", "practice_count"]
     list_filter = ["country__region", "population_band", "country"]
     list_select_related = ["country"]
     search_fields = ["name", "slug", "country__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
-
-    def get_queryset(self, request):
-        # An explicit order: annotating with GROUP BY drops the default one (autocomplete pages).
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(practice_count=Count("practices"))
-            .order_by("name")
-        )
+    related_counts = {"practice_count": "practices"}
 
     @admin.display(description="region", ordering="country__region")
     def region(self, city):
@@ -225,14 +216,11 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(RelatedCountsAdmin):
     list_display = ["name", "slug", "practice_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_queryset(self, request):
-        tags = super().get_queryset(request)
-        return tags.annotate(practice_count=Count("cases_taggedpractice_items")).order_by("name")
+    related_counts = {"practice_count": "cases_taggedpractice_items"}
 
     @admin.display(description="practices", ordering="practice_count")
     def practice_count(self, tag):

@@ -1,21 +1,35 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import editor_views as views
 
 app_name = "editor"
 
+# Editors write reports under /editor/, curators review them under /review/; the pages of one
+# report nest under its address.
+editor_event_patterns = [
+    path("", views.event_edit, name="event-edit"),
+    path("submit/", views.event_submit, name="event-submit"),
+]
+editor_patterns = [
+    path("", views.my_reports, name="my-reports"),
+    path("events/new/", views.event_create, name="event-create"),
+    path("events/<slug:slug>/", include(editor_event_patterns)),
+]
+review_event_patterns = [
+    path("", views.review_event, name="review-event"),
+    path("publish/", views.event_publish, name="event-publish"),
+    path("return/", views.event_return, name="event-return"),
+    path("archive/", views.event_archive, name="event-archive"),
+]
+review_patterns = [
+    path("", views.review_queue, name="review-queue"),
+    path("events/<slug:slug>/", include(review_event_patterns)),
+    path("practices/<slug:slug>/archive/", views.practice_archive, name="practice-archive"),
+]
 urlpatterns = [
-    path("editor/", views.my_reports, name="my-reports"),
-    path("editor/events/new/", views.event_create, name="event-create"),
-    path("editor/events/<slug:slug>/", views.event_edit, name="event-edit"),
-    path("editor/events/<slug:slug>/submit/", views.event_submit, name="event-submit"),
-    path("review/", views.review_queue, name="review-queue"),
-    path("review/events/<slug:slug>/", views.review_event, name="review-event"),
-    path("review/events/<slug:slug>/publish/", views.event_publish, name="event-publish"),
-    path("review/events/<slug:slug>/return/", views.event_return, name="event-return"),
-    path("review/events/<slug:slug>/archive/", views.event_archive, name="event-archive"),
-    path("review/practices/<slug:slug>/archive/", views.practice_archive, name="practice-archive"),
+    path("editor/", include(editor_patterns)),
+    path("review/", include(review_patterns)),
 ]
 
 # Sign-in for editors and curators, with the site's templates (templates/registration/).

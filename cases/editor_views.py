@@ -4,19 +4,17 @@ Every view checks on the server who may do what, through cases.workflow. Items a
 see are 404; items they may see but not change are 403.
 """
 
+import functools
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Max, Q
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from . import services, workflow
-from .forms import EventForm, NewCityFormSet, PracticeFormSet, ReturnForm, check_complete
+from .forms import ReportForm, ReturnForm
 from .models import Event, GoodPractice, Status, Transition, is_curator
 from .workflow import Action, TransitionRefused
 
@@ -24,15 +22,13 @@ STATUS_ORDER = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVE
 
 
 def curator_required(view):
-    @login_required
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_curator(request.user):
             raise PermissionDenied("Only curators review reports.")
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+    return login_required(wrapped)
 
 
 def _visible_event(request, slug):
@@ -41,9 +37,8 @@ def _visible_event(request, slug):
 
 @login_required
 def my_reports(request):
-    user = request.user
-    events = Event.objects.filter(created_by=user).order_by("-updated_at")
-    practices = GoodPractice.objects.filter(created_by=user).order_by("-updated_at")
+    events = Event.objects.written_by(request.user)
+    practices = GoodPractice.objects.written_by(request.user)
     by_status = [
         {
             "status": status,
@@ -52,7 +47,7 @@ def my_reports(request):
         }
         for status in STATUS_ORDER
     ]
-    context = {"by_status": by_status, "can_create": workflow.can_create(user)}
+    context = {"by_status": by_status, "can_create": workflow.can_create(request.user)}
     return render(request, "cases/editor/my_reports.html", context)
 
 
@@ -75,45 +70,31 @@ def event_edit(request, slug):
 
 
 def _report_form(request, event):
-    practices = services.report_practices(event) if event.pk else GoodPractice.objects.none()
     if request.method != "POST":
-        return _render_form(
-            request,
-            event,
-            EventForm(instance=event),
-            NewCityFormSet(prefix="new_cities"),
-            PracticeFormSet(queryset=practices, prefix="practices"),
-            token=uuid.uuid4(),
-        )
-
+        return _render_form(request, ReportForm(event), token=uuid.uuid4())
     action = request.POST.get("action", "draft")
-    data = _with_one_more_practice(request.POST) if action == "add-practice" else request.POST
-    event_form = EventForm(data, instance=event)
-    city_formset = NewCityFormSet(data, prefix="new_cities")
-    practice_formset = PracticeFormSet(data, queryset=practices, prefix="practices")
-    token = _token(request.POST.get("token")) if event.pk is None else None
-    forms = (event_form, city_formset, practice_formset)
-    if action == "add-practice" or not all(form.is_valid() for form in forms):
-        return _render_form(request, event, *forms, token=token)
-
+    token = _creation_token(request.POST.get("token")) if event.pk is None else None
+    if action == "add-practice":
+        report = ReportForm.with_one_more_practice(event, request.POST)
+        return _render_form(request, report, token=token)
+    report = ReportForm(event, request.POST)
+    if not report.is_valid():
+        return _render_form(request, report, token=token)
     # Review needs a complete report and a public one must stay publishable; a draft needs only
     # its title.
-    report_gaps = []
-    if action == "submit" or event.status != Status.DRAFT:
-        report_gaps = check_complete(*forms, is_new_work=action == "submit")
-    if report_gaps or not all(form.is_valid() for form in forms):
-        return _render_form(request, event, *forms, token=token, report_gaps=report_gaps)
+    needs_complete = action == "submit" or event.status != Status.DRAFT
+    if needs_complete and not report.is_complete(is_new_work=action == "submit"):
+        return _render_form(request, report, token=token)
+    return _report_save(request, report, token=token, submit=action == "submit")
 
+
+def _report_save(request, report, *, token, submit):
+    event = report.event_form.save(commit=False)
+    changes = report.to_changes()
     try:
-        with transaction.atomic():
-            event = services.event_report_save_draft(
-                event=event_form.save(commit=False),
-                user=request.user,
-                creation_token=token,
-                **_report_values(event_form, city_formset, practice_formset),
-            )
-            if action == "submit":
-                services.event_report_submit(event=event, user=request.user)
+        event = services.event_report_save(
+            event=event, user=request.user, changes=changes, creation_token=token, submit=submit
+        )
     except services.DuplicateSubmit as duplicate:
         if duplicate.event.created_by_id != request.user.pk:
             raise PermissionDenied("This form was already used.") from None
@@ -121,135 +102,52 @@ def _report_form(request, event):
         return redirect("editor:event-edit", slug=duplicate.event.slug)
     except services.EditConflict:
         # The conflict may be on one practice; the whole stored report is shown either way.
-        return _render_conflict(request, Event.objects.get(pk=event.pk), data)
+        return _render_conflict(request, Event.objects.get(pk=event.pk), request.POST)
     except services.ReportIncomplete as incomplete:
         messages.error(request, "The report is not complete: " + " ".join(incomplete.messages))
-        return _render_form(request, event, *forms, token=token)
-
-    if action == "submit":
+        return _render_form(request, report, token=token)
+    if submit:
         messages.success(request, f"“{event}” was submitted for review.")
         return redirect("editor:my-reports")
     messages.success(request, f"“{event}” was saved.")
     return redirect("editor:event-edit", slug=event.slug)
 
 
-def _report_values(event_form, city_formset, practice_formset):
-    cleaned = event_form.cleaned_data
-    kept = practice_formset.kept_forms()
-    return {
-        "expected_version": cleaned.get("version"),
-        "cities": cleaned["cities"],
-        "new_cities": [
-            services.NewCity(name=form.cleaned_data["name"], country=form.cleaned_data["country"])
-            for form in city_formset.forms
-            if form.cleaned_data.get("name")
-        ],
-        "challenges": cleaned["challenges"],
-        "organisers": cleaned["organisers"],
-        "new_source": event_form.new_source(),
-        "practices": [
-            services.PracticeDraft(
-                practice=form.save(commit=False),
-                expected_version=form.cleaned_data.get("version"),
-                challenges=form.cleaned_data["challenges"],
-                cities=form.cleaned_data["cities"],
-                tags=form.cleaned_data.get("tags") or [],
-            )
-            for form in kept
-        ],
-        "removed_practices": [
-            form.instance for form in practice_formset.deleted_forms if form.instance.pk
-        ],
-    }
-
-
-def _token(value):
+def _creation_token(value):
     try:
         return uuid.UUID(value or "")
     except ValueError:
         return uuid.uuid4()
 
 
-def _with_one_more_practice(post):
-    data = post.copy()
-    try:
-        total = int(data.get("practices-TOTAL_FORMS", "0"))
-    except ValueError:
-        return data
-    data["practices-TOTAL_FORMS"] = str(min(total + 1, PracticeFormSet.max_num))
-    return data
-
-
 def _render_conflict(request, stored, data):
     # Keep what the user typed, but let a second save knowingly replace the stored version.
-    data = data.copy()
-    data["version"] = str(stored.version)
     stored_practices = list(services.report_practices(stored))
-    versions = {str(practice.pk): practice.version for practice in stored_practices}
-    for key in list(data):
-        if key.startswith("practices-") and key.endswith("-id") and data[key] in versions:
-            data[key.removesuffix("-id") + "-version"] = str(versions[data[key]])
-    # The forms get their own copies: validating a form writes what was typed into its instance.
-    forms = (
-        EventForm(data, instance=Event.objects.get(pk=stored.pk)),
-        NewCityFormSet(data, prefix="new_cities"),
-        PracticeFormSet(data, queryset=services.report_practices(stored), prefix="practices"),
-    )
+    report = ReportForm.over_stored(stored, stored_practices, data)
     messages.error(
         request,
         "Someone saved this report after you opened it. Their version is shown below; what you "
         "typed is still in the form. Saving again replaces their version with yours.",
     )
-    context = {"stored": stored, "stored_practices": stored_practices}
-    return _render_form(request, stored, *forms, token=None, conflict=context, status=409)
+    conflict = {"stored": stored, "stored_practices": stored_practices}
+    return _render_form(request, report, token=None, conflict=conflict, status=409)
 
 
-def _render_form(
-    request,
-    event,
-    event_form,
-    city_formset,
-    practice_formset,
-    *,
-    token,
-    report_gaps=(),
-    conflict=None,
-    status=200,
-):
-    error_summary = _error_summary(event_form, city_formset, practice_formset)
+def _render_form(request, report, *, token, conflict=None, status=200):
+    event = report.event
     context = {
         "event": event,
-        "event_form": event_form,
-        "city_formset": city_formset,
-        "practice_formset": practice_formset,
+        "event_form": report.event_form,
+        "city_formset": report.city_formset,
+        "practice_formset": report.practice_formset,
         "token": token,
-        "report_gaps": report_gaps,
-        "error_summary": error_summary,
+        "report_gaps": report.report_gaps,
+        "error_summary": report.error_summary(),
         "conflict": conflict,
         "can_save": event.pk is None or workflow.can_edit(request.user, event),
         "can_submit": event.pk is None or event.status == Status.DRAFT,
     }
     return render(request, "cases/editor/event_form.html", context, status=status)
-
-
-def _error_summary(event_form, city_formset, practice_formset):
-    """Every error on the page as (anchor, where, message), for the list at the top."""
-    summary = []
-    labelled = [(event_form, "Event")]
-    labelled += [(form, f"New city {n}") for n, form in enumerate(city_formset.forms, 1)]
-    labelled += [(form, f"Practice {n}") for n, form in enumerate(practice_formset.forms, 1)]
-    if not (event_form.is_bound and practice_formset.is_bound):
-        return summary
-    for form, where in labelled:
-        for name, errors in form.errors.items():
-            if name == NON_FIELD_ERRORS:
-                anchor, label = f"form-{form.prefix or 'event'}", where
-            else:
-                anchor, label = f"field-{form.add_prefix(name)}", f"{where}: {form[name].label}"
-            summary += [(anchor, label, error) for error in errors]
-    for error in city_formset.non_form_errors() + practice_formset.non_form_errors():
-        summary.append(("practices", "Practices", error))
-    return summary
 
 
 @login_required
@@ -270,13 +168,7 @@ def event_submit(request, slug):
 
 @curator_required
 def review_queue(request):
-    submitted_at = Max("transitions__created_at", filter=Q(transitions__to_status=Status.IN_REVIEW))
-    events = (
-        Event.objects.filter(status=Status.IN_REVIEW)
-        .select_related("created_by")
-        .annotate(submitted_at=submitted_at)
-        .order_by("submitted_at", "pk")
-    )
+    events = Event.objects.in_review_queue()
     return render(request, "cases/review/queue.html", {"events": events})
 
 
@@ -288,9 +180,7 @@ def review_event(request, slug):
 
 def _render_review(request, event, return_form, status=200):
     practices = event.practices.prefetch_related("challenges", "cities", "tags").order_by("pk")
-    history = Transition.objects.filter(
-        Q(event=event) | Q(practice__in=event.practices.all())
-    ).select_related("user", "event", "practice")
+    history = Transition.objects.of_report(event)
     context = {
         "event": event,
         "organisers": event.organisers.all(),
@@ -306,28 +196,22 @@ def _render_review(request, event, return_form, status=200):
     return render(request, "cases/review/event_review.html", context, status=status)
 
 
-def _move_or_explain(request, move, *, redirect_to):
-    """Run a workflow move; a refused or incomplete one comes back as a message, not an error."""
+def _moved(request, move, **arguments) -> bool:
+    """Make a workflow move as this user; say why if it was refused or the report is incomplete."""
     try:
-        move()
+        move(**arguments, user=request.user)
     except (TransitionRefused, services.ReportIncomplete) as refused:
         messages.error(request, " ".join(refused.messages))
-        return redirect(redirect_to)
-    return None
+        return False
+    return True
 
 
 @curator_required
 @require_POST
 def event_publish(request, slug):
     event = _visible_event(request, slug)
-    review_url = reverse("editor:review-event", args=[event.slug])
-    refused = _move_or_explain(
-        request,
-        lambda: services.event_report_publish(event=event, user=request.user),
-        redirect_to=review_url,
-    )
-    if refused:
-        return refused
+    if not _moved(request, services.event_report_publish, event=event):
+        return redirect("editor:review-event", slug=event.slug)
     messages.success(request, f"“{event}” and its practices are published.")
     return redirect(event)
 
@@ -368,12 +252,7 @@ def practice_archive(request, slug):
 
 
 def _archive(request, item):
-    refused = _move_or_explain(
-        request,
-        lambda: services.item_archive(item=item, user=request.user),
-        redirect_to=item.get_absolute_url(),
-    )
-    if refused:
-        return refused
+    if not _moved(request, services.item_archive, item=item):
+        return redirect(item)
     messages.success(request, f"“{item}” is archived: it has left the lists, its address stays.")
     return redirect(item)

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from challenges.models import SlugManager
+from challenges.models import SlugKeyedModel, SlugManager
 
 
 class Region(models.TextChoices):
@@ -18,15 +18,13 @@ class Region(models.TextChoices):
     OCEANIA = "oceania", "Oceania"
 
 
-class Country(models.Model):
+class Country(SlugKeyedModel):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     code = models.CharField(
         max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code in capitals (KE, DE)."
     )
     region = models.CharField(max_length=20, choices=Region.choices, db_index=True)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -35,11 +33,8 @@ class Country(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class City(models.Model):
+class City(SlugKeyedModel):
     """A city, municipality or county administration that takes part in peer learning."""
 
     class PopulationBand(models.TextChoices):
@@ -58,8 +53,6 @@ class City(models.Model):
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -89,13 +82,8 @@ class City(models.Model):
     def get_absolute_url(self):
         return reverse("cases:city-detail", args=[self.slug])
 
-    def natural_key(self):
-        return (self.slug,)
 
-    natural_key.dependencies = ["cases.country"]
-
-
-class Organisation(models.Model):
+class Organisation(SlugKeyedModel):
     """A body that runs or hosts peer-learning events: a network, agency or association."""
 
     name = models.CharField(max_length=200, unique=True)
@@ -104,19 +92,14 @@ class Organisation(models.Model):
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name} ({self.acronym})" if self.acronym else self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Source(models.Model):
+class Source(SlugKeyedModel):
     """A document that catalogue records come from: a report, article, interview or reading."""
 
     title = models.CharField(max_length=300)
@@ -126,16 +109,11 @@ class Source(models.Model):
     published_on = models.DateField(null=True, blank=True, help_text="Only where the source says.")
     url = models.URLField(blank=True, max_length=500)
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["title"]
 
     def __str__(self):
         return self.title
-
-    def natural_key(self):
-        return (self.slug,)
 
 
 class Status(models.TextChoices):
@@ -175,11 +153,26 @@ class ReviewedQuerySet(models.QuerySet):
             return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(created_by=user))
         return self.public()
 
+    def written_by(self, user):
+        return self.filter(created_by=user).order_by("-updated_at")
+
 
 class EventQuerySet(ReviewedQuerySet):
     def for_cards(self):
         # Everything cases/_event_card.html touches, so lists keep a fixed query count.
         return self.select_related("host_city").prefetch_related("cities")
+
+    def in_review_queue(self):
+        # By latest submission: a report returned and submitted again joins the back.
+        submitted_at = Max(
+            "transitions__created_at", filter=Q(transitions__to_status=Status.IN_REVIEW)
+        )
+        return (
+            self.filter(status=Status.IN_REVIEW)
+            .select_related("created_by")
+            .annotate(submitted_at=submitted_at)
+            .order_by("submitted_at", "pk")
+        )
 
 
 class PracticeQuerySet(ReviewedQuerySet):
@@ -188,17 +181,43 @@ class PracticeQuerySet(ReviewedQuerySet):
         return self.prefetch_related("cities", "challenges")
 
 
-class EventManager(models.Manager.from_queryset(EventQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+class ReviewedRecord(SlugKeyedModel):
+    """A catalogue record that editors write and curators review, citing its source.
+
+    The relations back from a source and from a user are named by the subclass's
+    `Meta.default_related_name` (source.events, user.practices).
+    """
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    source_quote = models.TextField(
+        blank=True, help_text="A short passage from the source, word for word, that supports this."
+    )
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Raised on every save: guards against lost updates."
+    )
+    review_comment = models.TextField(
+        blank=True, editable=False, help_text="The curator's comment when it was returned."
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
 
 
-class PracticeManager(models.Manager.from_queryset(PracticeQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
-
-
-class Event(models.Model):
+class Event(ReviewedRecord):
     """A peer-learning event (side event, roundtable, leaders' talk) and the report of it."""
 
     class Format(models.TextChoices):
@@ -211,10 +230,6 @@ class Event(models.Model):
         WORKSHOP = "workshop", "Workshop"
         WEBINAR = "webinar", "Webinar"
 
-    Status = Status
-
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True, help_text="One or two sentences shown in lists.")
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -241,38 +256,14 @@ class Event(models.Model):
         "challenges.Challenge", blank=True, related_name="events", help_text="Challenges raised."
     )
     report = models.TextField(blank=True, help_text="The event report. Markdown is accepted.")
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
-    )
-    source_quote = models.TextField(
-        blank=True, help_text="A short passage from the source, word for word, that supports this."
-    )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="events",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save: guards against lost updates."
-    )
-    review_comment = models.TextField(
-        blank=True, editable=False, help_text="The curator's comment when the report was returned."
-    )
     # The hidden token of the form that created the report: a double submit finds this row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    objects = EventManager()
+    objects = SlugManager.from_queryset(EventQuerySet)()
 
     class Meta:
         ordering = ["-starts_on", "title"]
+        default_related_name = "events"
         permissions = [
             ("review_event", "Can review, return, publish and archive event reports"),
         ]
@@ -289,14 +280,8 @@ class Event(models.Model):
         ]
         indexes = [models.Index(fields=["status", "-starts_on"], name="event_status_starts")]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("cases:event-detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -333,7 +318,7 @@ class TaggedPractice(TaggedItemBase):
     natural_key.dependencies = ["cases.goodpractice", "taggit.tag"]
 
 
-class GoodPractice(models.Model):
+class GoodPractice(ReviewedRecord):
     """A solution a city tried, written up so peers can reuse it."""
 
     class Stage(models.TextChoices):
@@ -342,10 +327,6 @@ class GoodPractice(models.Model):
         IN_USE = "in_use", "In use"
         SCALED = "scaled", "Scaled"
 
-    Status = Status
-
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
     summary = models.TextField(blank=True, help_text="Two or three sentences shown in lists.")
     description = models.TextField(
         "what was done", blank=True, help_text="What the city did. Markdown is accepted."
@@ -366,42 +347,18 @@ class GoodPractice(models.Model):
         Event, blank=True, related_name="practices", help_text="Events where it was shared."
     )
     tags = TaggableManager(blank=True, through=TaggedPractice)
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="practices"
-    )
-    source_quote = models.TextField(
-        blank=True, help_text="A short passage from the source, word for word, that supports this."
-    )
-    status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="practices",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save: guards against lost updates."
-    )
-    review_comment = models.TextField(
-        blank=True, editable=False, help_text="The curator's comment when it was returned."
-    )
     # Both kept by cases.search.practice_refresh_search(): a tsvector with a GIN index on
     # PostgreSQL (the index is created by migration 0004_search there only), and the same words as
     # lower-case plain text for SQLite's fallback search.
     search_vector = SearchVectorField(null=True, editable=False)
     search_document = models.TextField(blank=True, editable=False)
 
-    objects = PracticeManager()
+    objects = SlugManager.from_queryset(PracticeQuerySet)()
 
     class Meta:
         ordering = ["-published_at", "title"]
         verbose_name = "good practice"
+        default_related_name = "practices"
         permissions = [
             ("review_goodpractice", "Can review, return, publish and archive good practices"),
         ]
@@ -416,19 +373,21 @@ class GoodPractice(models.Model):
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
         ]
 
-    def __str__(self):
-        return self.title
-
     def get_absolute_url(self):
         return reverse("cases:practice-detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
 
     def clean(self):
         # M2M rows exist only once the practice is saved; new practices are checked by the form.
         if self.pk and self.status == Status.PUBLISHED and not self.challenges.exists():
             raise ValidationError("A published practice must address at least one challenge.")
+
+
+class TransitionQuerySet(models.QuerySet):
+    def of_report(self, event):
+        """The moves of an event and of every practice shared there, with who made them."""
+        return self.filter(Q(event=event) | Q(practice__in=event.practices.all())).select_related(
+            "user", "event", "practice"
+        )
 
 
 class Transition(models.Model):
@@ -451,6 +410,8 @@ class Transition(models.Model):
         related_name="transitions",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TransitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

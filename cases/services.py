@@ -3,6 +3,7 @@
 Every status change goes through `item_move`, which asks cases.workflow and records a Transition.
 """
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -51,7 +52,7 @@ class Problem:
 
 
 @dataclass
-class PracticeDraft:
+class PracticeChanges:
     """A practice of the report as the editor left it, with its many-to-many values."""
 
     practice: GoodPractice
@@ -67,6 +68,23 @@ class NewCity:
     country: Country
 
 
+@dataclass(frozen=True)
+class ReportChanges:
+    """What a save changes in a report beyond the event's own fields.
+
+    `expected_version` is the version the editor opened; None skips the lost-update check.
+    """
+
+    expected_version: int | None = None
+    cities: Iterable[City] = ()
+    new_cities: Iterable[NewCity] = ()
+    challenges: Iterable[Challenge] = ()
+    organisers: Iterable[Organisation] = ()
+    practices: Iterable[PracticeChanges] = ()
+    removed_practices: Iterable[GoodPractice] = ()
+    new_source: Source | None = None
+
+
 def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) -> str:
     base = slugify(text)[: max_length - 10].strip("-") or model._meta.model_name
     slug, number = base, 1
@@ -74,11 +92,6 @@ def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) 
         number += 1
         slug = f"{base}-{number}"
     return slug
-
-
-def practices_refresh_search(*, practices: Iterable[GoodPractice]) -> None:
-    """Keep the stored search columns in step with newly published practices."""
-    practice_refresh_search(practice_ids=[practice.pk for practice in practices])
 
 
 def report_practices(event: Event):
@@ -139,41 +152,66 @@ def _check_version(item, expected_version):
 
 
 @transaction.atomic
-def event_report_save_draft(
+def event_report_save(
     *,
     event: Event,
     user,
-    expected_version: int | None = None,
-    cities: Iterable[City] = (),
-    new_cities: Iterable[NewCity] = (),
-    challenges: Iterable[Challenge] = (),
-    organisers: Iterable[Organisation] = (),
-    practices: Iterable[PracticeDraft] = (),
-    removed_practices: Iterable[GoodPractice] = (),
-    new_source: Source | None = None,
-    creation_token=None,
+    changes: ReportChanges | None = None,
+    creation_token: uuid.UUID | None = None,
+    submit: bool = False,
 ) -> Event:
-    """Save the report (event, cities, practices) as it stands; only a title is required."""
-    is_new = event.pk is None
-    if is_new:
-        if not workflow.can_create(user):
-            raise PermissionDenied("Only editors and curators write event reports.")
-        if creation_token and (earlier := Event.objects.filter(creation_token=creation_token)):
-            raise DuplicateSubmit(earlier.get())
-        event.slug = unique_slug(Event, event.title)
-        event.status = Status.DRAFT
-        event.created_by = user
-        event.creation_token = creation_token
-    else:
-        stored = _check_version(event, expected_version)
-        if not workflow.can_edit(user, stored):
-            raise PermissionDenied("You may not change this report.")
-        event.status, event.slug, event.version = stored.status, stored.slug, stored.version + 1
+    """Save the report as it stands, in any status: the event, its cities and its practices.
 
-    if new_source is not None:
-        new_source.slug = unique_slug(Source, new_source.title)
-        new_source.save()
-        event.source = new_source
+    A new report is a draft and needs only a title; outside draft the practices must stay
+    publishable. `creation_token` comes from the form that creates the report, so that a
+    second copy of the same form finds the first report (DuplicateSubmit). With `submit`, the
+    saved report also goes to review: both happen, or neither.
+    """
+    changes = changes or ReportChanges()
+    if event.pk is None:
+        _event_prepare_new(event, user=user, creation_token=creation_token)
+    else:
+        _event_prepare_edit(event, user=user, expected_version=changes.expected_version)
+    if changes.new_source is not None:
+        event.source = _source_create(changes.new_source)
+    _event_save(event, creation_token=creation_token)
+
+    event.cities.set([*changes.cities, *_cities_get_or_create(changes.new_cities)])
+    event.challenges.set(changes.challenges)
+    event.organisers.set(changes.organisers)
+    for practice_changes in changes.practices:
+        _practice_save(practice_changes, event=event, user=user)
+    for practice in changes.removed_practices:
+        _practice_remove_from_report(practice, event=event)
+
+    # Outside draft the report is public or about to be: its practices must stay publishable.
+    if event.status != Status.DRAFT:
+        _raise_problems(event_report_problems(event=event, is_new_work=False))
+    if submit:
+        event_report_submit(event=event, user=user)
+    return event
+
+
+def _event_prepare_new(event: Event, *, user, creation_token: uuid.UUID | None) -> None:
+    if not workflow.can_create(user):
+        raise PermissionDenied("Only editors and curators write event reports.")
+    if creation_token and (earlier := Event.objects.filter(creation_token=creation_token)):
+        raise DuplicateSubmit(earlier.get())
+    event.slug = unique_slug(Event, event.title)
+    event.status = Status.DRAFT
+    event.created_by = user
+    event.creation_token = creation_token
+
+
+def _event_prepare_edit(event: Event, *, user, expected_version: int | None) -> None:
+    stored = _check_version(event, expected_version)
+    if not workflow.can_edit(user, stored):
+        raise PermissionDenied("You may not change this report.")
+    event.status, event.slug, event.version = stored.status, stored.slug, stored.version + 1
+
+
+def _event_save(event: Event, *, creation_token: uuid.UUID | None) -> None:
+    is_new = event.pk is None
     try:
         with transaction.atomic():
             event.save()
@@ -183,7 +221,15 @@ def event_report_save_draft(
             raise DuplicateSubmit(Event.objects.get(creation_token=creation_token)) from None
         raise
 
-    added = [
+
+def _source_create(source: Source) -> Source:
+    source.slug = unique_slug(Source, source.title)
+    source.save()
+    return source
+
+
+def _cities_get_or_create(new_cities: Iterable[NewCity]) -> list[City]:
+    return [
         City.objects.get_or_create(
             name=city.name,
             country=city.country,
@@ -191,22 +237,13 @@ def event_report_save_draft(
         )[0]
         for city in new_cities
     ]
-    event.cities.set([*cities, *added])
-    event.challenges.set(challenges)
-    event.organisers.set(organisers)
 
-    for draft in practices:
-        _practice_save(draft, event=event, user=user)
-    for practice in removed_practices:
-        practice.events.remove(event)
-        # A practice written in this report and cited nowhere else goes with it.
-        if not practice.events.exists() and practice.status == Status.DRAFT:
-            practice.delete()
 
-    # Outside draft the report is public or about to be: its practices must stay publishable.
-    if event.status != Status.DRAFT:
-        _raise_problems(event_report_problems(event=event, is_new_work=False))
-    return event
+def _practice_remove_from_report(practice: GoodPractice, *, event: Event) -> None:
+    practice.events.remove(event)
+    # A practice written in this report and cited nowhere else goes with it.
+    if not practice.events.exists() and practice.status == Status.DRAFT:
+        practice.delete()
 
 
 def _raise_problems(problems: list[Problem]) -> None:
@@ -214,8 +251,8 @@ def _raise_problems(problems: list[Problem]) -> None:
         raise ReportIncomplete(problems)
 
 
-def _practice_save(draft: PracticeDraft, *, event: Event, user) -> GoodPractice:
-    practice = draft.practice
+def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPractice:
+    practice = changes.practice
     if practice.pk is None:
         practice.slug = unique_slug(GoodPractice, practice.title)
         practice.created_by = user
@@ -223,7 +260,7 @@ def _practice_save(draft: PracticeDraft, *, event: Event, user) -> GoodPractice:
         if event.status in (Status.PUBLISHED, Status.ARCHIVED):
             practice.published_at = timezone.now()
     else:
-        stored = _check_version(practice, draft.expected_version)
+        stored = _check_version(practice, changes.expected_version)
         if not workflow.can_edit(user, stored):
             raise PermissionDenied("You may not change this practice.")
         practice.status, practice.slug = stored.status, stored.slug
@@ -231,9 +268,9 @@ def _practice_save(draft: PracticeDraft, *, event: Event, user) -> GoodPractice:
     practice.source = practice.source or event.source
     practice.save()
     practice.events.add(event)
-    practice.challenges.set(draft.challenges)
-    practice.cities.set(draft.cities)
-    practice.tags.set(draft.tags)
+    practice.challenges.set(changes.challenges)
+    practice.cities.set(changes.cities)
+    practice.tags.set(changes.tags)
     return practice
 
 
@@ -271,7 +308,7 @@ def item_move(*, item: Event | GoodPractice, action: Action, user, comment: str 
         _raise_problems(practice_problems(practice=item))
     _record_move(item, action, user=user, comment=comment)
     if isinstance(item, GoodPractice) and action in (Action.PUBLISH, Action.ARCHIVE):
-        practices_refresh_search(practices=[item])
+        practice_refresh_search(practice_ids=[item.pk])
 
 
 @transaction.atomic
@@ -287,7 +324,7 @@ def _event_report_move(*, event: Event, action: Action, user, comment: str = "")
     for practice in practices:
         _record_move(practice, action, user=user, comment=comment)
     if action in (Action.PUBLISH, Action.ARCHIVE):
-        practices_refresh_search(practices=practices)
+        practice_refresh_search(practice_ids=[practice.pk for practice in practices])
 
 
 def event_report_submit(*, event: Event, user) -> None:

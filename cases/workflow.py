@@ -7,11 +7,14 @@ Every other move is refused. Services, views and admin actions all ask this modu
 import enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 from .models import EDITORS_GROUP, Status, is_curator
 
 
 class Action(enum.Enum):
+    """Every allowed move: its verb, the status it starts from and the status it leads to."""
+
     SUBMIT = ("submit", Status.DRAFT, Status.IN_REVIEW)
     PUBLISH = ("publish", Status.IN_REVIEW, Status.PUBLISHED)
     RETURN = ("return", Status.IN_REVIEW, Status.DRAFT)
@@ -23,22 +26,11 @@ class Action(enum.Enum):
         self.target = target
 
 
-ALLOWED_MOVES = {(action.source, action.target): action for action in Action}
 CURATOR_ACTIONS = {Action.PUBLISH, Action.RETURN, Action.ARCHIVE}
 
 
 class TransitionRefused(ValidationError):
     """A move the workflow does not allow from the item's current status."""
-
-
-def action_for(source: str, target: str) -> Action:
-    try:
-        return ALLOWED_MOVES[(source, target)]
-    except KeyError:
-        raise TransitionRefused(
-            f"An item cannot move from {Status(source).label.lower()} "
-            f"to {Status(target).label.lower()}."
-        ) from None
 
 
 def is_editor(user) -> bool:
@@ -82,14 +74,18 @@ def can_move(user, item, action: Action) -> bool:
 def check_move(user, item, action: Action) -> None:
     """Raise PermissionDenied or TransitionRefused unless the user may make this move now."""
     if action in CURATOR_ACTIONS and not is_curator(user):
-        raise PermissionDenied("Only curators may publish, return or archive.")
+        raise PermissionDenied(
+            _("Only curators may %(verb)s “%(item)s”.") % {"verb": action.verb, "item": item}
+        )
     if item.status != action.source:
         raise TransitionRefused(
             f"“{item}” is {item.get_status_display().lower()}: "
             f"it cannot be moved with “{action.verb}”."
         )
     if not can_move(user, item, action):
-        raise PermissionDenied("You may not submit this item.")
+        raise PermissionDenied(
+            _("You may not %(verb)s “%(item)s”.") % {"verb": action.verb, "item": item}
+        )
 
 
 # What a report needs before it goes to review. Each rule names the form field it belongs to,

@@ -4,29 +4,19 @@ from django.db.models import Count
 from .models import Challenge, Theme
 
 
-class ChallengeInline(admin.TabularInline):
-    model = Challenge
-    fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    extra = 0
-    show_change_link = True
+class RelatedCountsAdmin(admin.ModelAdmin):
+    """A list with counts of related rows, counted in the list's own query so they sort.
 
+    `related_counts` maps each count's name to the relation it counts.
+    """
 
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "challenge_count"]
-    list_editable = ["position"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-    inlines = [ChallengeInline]
+    related_counts: dict[str, str] = {}
 
     def get_queryset(self, request):
-        themes = super().get_queryset(request)
-        return themes.annotate(challenge_count=Count("challenges")).order_by("position", "name")
-
-    @admin.display(description="challenges", ordering="challenge_count")
-    def challenge_count(self, theme):
-        return theme.challenge_count
+        counts = {name: Count(relation) for name, relation in self.related_counts.items()}
+        rows = super().get_queryset(request).annotate(**counts)
+        # An explicit order: annotating with GROUP BY drops the default one (autocomplete pages).
+        return rows.order_by(*(self.opts.ordering or ["name"]))
 
 
 @admin.register(Challenge)
@@ -37,3 +27,25 @@ class ChallengeAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "definition"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["theme"]
+
+
+class ChallengeInline(admin.TabularInline):
+    model = Challenge
+    fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Theme)
+class ThemeAdmin(RelatedCountsAdmin):
+    list_display = ["name", "position", "challenge_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ChallengeInline]
+    related_counts = {"challenge_count": "challenges"}
+
+    @admin.display(description="challenges", ordering="challenge_count")
+    def challenge_count(self, theme):
+        return theme.challenge_count

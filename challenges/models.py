@@ -9,7 +9,23 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Theme(models.Model):
+class SlugKeyedModel(models.Model):
+    """A model whose rows fixtures name by their slug (natural keys), never by database id.
+
+    Subclasses declare the `slug` field. dumpdata already orders models by their foreign keys,
+    so the natural key needs no `dependencies` of its own.
+    """
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Theme(SlugKeyedModel):
     """A broad area that groups related challenges, such as finance or data and technology."""
 
     name = models.CharField(max_length=100, unique=True)
@@ -19,27 +35,20 @@ class Theme(models.Model):
         default=0, help_text="Themes are listed in ascending order of this number."
     )
 
-    objects = SlugManager()
-
     class Meta:
         ordering = ["position", "name"]
 
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
 
-
-class Challenge(models.Model):
+class Challenge(SlugKeyedModel):
     """A problem cities share, from the controlled vocabulary practices are filed under."""
 
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="challenges")
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)
     definition = models.TextField(help_text="What the challenge means, in plain language.")
-
-    objects = SlugManager()
 
     class Meta:
         ordering = ["name"]
@@ -49,8 +58,3 @@ class Challenge(models.Model):
 
     def get_absolute_url(self):
         return reverse("challenges:challenge-detail", args=[self.slug])
-
-    def natural_key(self):
-        return (self.slug,)
-
-    natural_key.dependencies = ["challenges.theme"]

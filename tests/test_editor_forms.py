@@ -244,12 +244,10 @@ def test_tampered_or_malformed_posts_get_a_clear_answer_not_a_server_error(
 
 def test_the_same_form_racing_past_the_duplicate_check_still_makes_one_report(editor):
     token = uuid.uuid4()
-    services.event_report_save_draft(event=Event(title="First"), user=editor, creation_token=token)
+    services.event_report_save(event=Event(title="First"), user=editor, creation_token=token)
     # As if the check ran before the first copy was committed.
     no_earlier_copy = mock.patch.object(Event.objects, "filter", return_value=Event.objects.none())
     with pytest.raises(services.DuplicateSubmit) as duplicate, no_earlier_copy:
-        services.event_report_save_draft(
-            event=Event(title="Second"), user=editor, creation_token=token
-        )
+        services.event_report_save(event=Event(title="Second"), user=editor, creation_token=token)
     assert duplicate.value.event.title == "First"
     assert Event.objects.count() == 1

@@ -6,7 +6,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from cases import services
-from cases.models import GoodPractice
+from cases.models import GoodPractice, Status
 from cases.search import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
@@ -74,7 +74,7 @@ def test_a_quoted_phrase_is_searched_as_a_phrase(client):
 
 
 def test_drafts_are_never_found(client):
-    searchable(title="Secret budget", status=GoodPractice.Status.DRAFT)
+    searchable(title="Secret budget", status=Status.DRAFT)
     assert found(client, "budget") == []
 
 
@@ -171,7 +171,7 @@ def test_search_query_count_does_not_grow(client, django_assert_num_queries, cou
 
 
 def test_a_practice_published_with_its_report_is_found(client):
-    event = make_report(status=GoodPractice.Status.IN_REVIEW, practices=1)
+    event = make_report(status=Status.IN_REVIEW, practices=1)
     practice = event.practices.get()
     services.event_report_publish(event=event, user=make_curator())
     assert found(client, practice.title) == [practice.title]
