@@ -198,3 +198,11 @@ def test_restore_refuses_a_slug_that_is_not_in_the_seed(seeded):
 def test_restore_needs_slugs_or_all(seeded):
     with pytest.raises(CommandError, match="by slug, or pass --all"):
         run("restore_seed_records")
+
+
+def test_restore_of_a_record_whose_links_are_missing_restores_nothing_and_says_why(seeded):
+    seeded.delete()
+    City.objects.filter(slug="berlin").delete()
+    with pytest.raises(CommandError, match="Nothing was restored"):
+        run("restore_seed_records", BERLIN, "--yes")
+    assert not GoodPractice.objects.filter(slug=BERLIN).exists()

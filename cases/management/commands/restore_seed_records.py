@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.core.serializers.base import DeserializationError
 from django.db import IntegrityError
 
 from cases.seeding import (
@@ -58,7 +59,8 @@ class Command(BaseCommand):
                 "The records changed while you were deciding; nothing was restored. "
                 "Run the command again to see the changes as they are now."
             ) from None
-        except IntegrityError as error:
+        except (IntegrityError, DeserializationError) as error:
+            # A clash with a record a curator made, or a link to a record that is missing.
             raise CommandError(f"Nothing was restored: {error}") from None
         self.stdout.write(
             self.style.SUCCESS(f"Restored the seed's version of {len(plan)} records.")
