@@ -272,8 +272,7 @@ def test_the_table_lists_every_city_with_its_country_and_count(client, nairobi):
     response = client.get(MAP)
     table = element(response, "table")
     rows = {
-        row.findtext("th"): (row[1].text, row[2].text)
-        for row in table.find("tbody").iter("tr")
+        row.findtext("th"): (row[1].text, row[2].text) for row in table.find("tbody").iter("tr")
     }
     assert rows["Nairobi"] == ("Kenya", "1")
     assert rows["Wote Municipality"][1] == "1"
