@@ -600,6 +600,7 @@ class PracticeCity(models.Model):
     class Meta:
         db_table = "cases_goodpractice_cities"
         verbose_name = _("city on a practice")
+        verbose_name_plural = _("cities on practices")
         constraints = [
             models.UniqueConstraint(
                 fields=["goodpractice", "city", "role"], name="practice_city_role_once"
@@ -690,6 +691,7 @@ class PracticeChallenge(models.Model):
     class Meta:
         db_table = "cases_goodpractice_challenges"
         verbose_name = _("challenge of a practice")
+        verbose_name_plural = _("challenges of practices")
         constraints = [
             models.UniqueConstraint(
                 fields=["goodpractice", "challenge"], name="practice_challenge_once"

@@ -22,22 +22,16 @@ from django.core.serializers.python import Deserializer
 from django.db import transaction
 from taggit.models import Tag
 
-from .models import (
-    CityRole,
-    Event,
-    EventChallenge,
-    EventCity,
-    GoodPractice,
-    PracticeChallenge,
-    PracticeCity,
-)
+from .models import CityRole, Event, GoodPractice
 from .search import practice_refresh_search
+from .seeding import RECORD_LINKS
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 PREVIOUS = FIXTURES / "previous"
 # Added where missing, in dependency order; never overwritten.
 VOCABULARY = ["themes", "challenges", "countries", "cities", "organisations", "sources", "people"]
-ADDITIONS = ["event_people", "statements", "practice_redirects"]
+# An event's people come with the event, like its cities and challenges.
+ADDITIONS = ["statements", "practice_redirects"]
 # When a row was written, not what it says.
 TIMESTAMPS = {"created_at", "updated_at"}
 
@@ -49,41 +43,28 @@ class SeedModel:
     model: type
     fixture: str
     label: str
-    links: dict  # link name -> (through model, fixture, owner field, other field, detail fields)
     # What an earlier-seed link looks like once migration 0007 has kept it: role, no passage.
     previous_link: dict
+
+    @property
+    def links(self) -> dict:
+        """Link name -> (through model, fixture, owner field, other field, detail fields)."""
+        return {
+            name: (self.model._meta.get_field(name).remote_field.through, *spec)
+            for name, spec in RECORD_LINKS[self.model].items()
+        }
 
 
 EVENTS = SeedModel(
     model=Event,
     fixture="events",
     label="event",
-    links={
-        "cities": (EventCity, "event_cities", "event", "city", ("role", "passage")),
-        "challenges": (
-            EventChallenge,
-            "event_challenges",
-            "event",
-            "challenge",
-            ("basis", "passage"),
-        ),
-    },
-    previous_link={"cities": (CityRole.TOOK_PART, ""), "challenges": ("", "")},
+    previous_link={"cities": (CityRole.TOOK_PART, ""), "challenges": ("", ""), "people": ()},
 )
 PRACTICES = SeedModel(
     model=GoodPractice,
     fixture="practices",
     label="practice",
-    links={
-        "cities": (PracticeCity, "practice_cities", "goodpractice", "city", ("role", "passage")),
-        "challenges": (
-            PracticeChallenge,
-            "practice_challenges",
-            "goodpractice",
-            "challenge",
-            ("basis", "passage"),
-        ),
-    },
     previous_link={"cities": (CityRole.DID, ""), "challenges": ("", "")},
 )
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("peers/", views.peer_finder, name="peer-finder"),
     path("people/", views.person_list, name="person-list"),
     path("people/<slug:slug>/", views.person_detail, name="person-detail"),
+    path("map/", views.city_map, name="map"),
 ]
 
 # The challenge pages join challenges to practices, so they live here: the challenges app

@@ -129,7 +129,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name="practicecity",
-            options={"verbose_name": "city on a practice"},
+            options={
+                "verbose_name": "city on a practice",
+                "verbose_name_plural": "cities on practices",
+            },
         ),
         # --- Cities at events ------------------------------------------------------------------
         take_over_link_table(
@@ -251,7 +254,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AlterModelOptions(
             name="practicechallenge",
-            options={"verbose_name": "challenge of a practice"},
+            options={
+                "verbose_name": "challenge of a practice",
+                "verbose_name_plural": "challenges of practices",
+            },
         ),
         # --- Challenges raised at events -------------------------------------------------------
         take_over_link_table(
