@@ -436,7 +436,7 @@ class GoodPractice(ReviewedRecord):
         blank=True, help_text=_("The words of the source that say who voiced it, copied exactly.")
     )
     author_view = models.TextField(
-        "the source's own view",
+        _("the source's own view"),
         blank=True,
         help_text=_(
             "What the document itself concludes, kept apart from what participants said. "
@@ -453,7 +453,7 @@ class GoodPractice(ReviewedRecord):
         ),
     )
     no_challenge_reason = models.TextField(
-        "why no challenge",
+        _("why no challenge"),
         blank=True,
         help_text=_(
             "Only when the source ties this record to no challenge: say why. A published "
