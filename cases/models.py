@@ -372,7 +372,9 @@ class TaggedPractice(TaggedItemBase):
 
 
 class GoodPractice(ReviewedRecord):
-    """A solution a city tried, written up so peers can reuse it."""
+    """A record of the catalogue, written up so peers can reuse it: what a city did (a city
+    practice), advice voiced at an event or in a publication (a recommendation), or a city's
+    account of its own situation (a city presentation)."""
 
     class Stage(models.TextChoices):
         IDEA = "idea", "Idea"
