@@ -107,11 +107,22 @@ def _csv_row(record):
     ]
 
 
+def _forget_relations(practices):
+    # Prefetched relations point back at their practice (a related manager's queryset keeps its
+    # instance, a tag link its practice): reference cycles that only a full garbage collection
+    # frees, many chunks later. Cut, each chunk is freed as soon as it is written.
+    for practice in practices:
+        practice._prefetched_objects_cache = {}
+        practice.tag_links = []
+
+
 def _records(practices, base_url):
     """Batches of records, CHUNK_SIZE at a time, from one pass over the database."""
     rows = practices.iterator(chunk_size=CHUNK_SIZE)
     for batch in batched(rows, CHUNK_SIZE):
-        yield [practice_record(practice, base_url) for practice in batch]
+        records = [practice_record(practice, base_url) for practice in batch]
+        _forget_relations(batch)
+        yield records
 
 
 def csv_chunks(practices, base_url):

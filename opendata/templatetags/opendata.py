@@ -5,6 +5,7 @@ import html
 import json
 
 from django import template
+from django.core.exceptions import DisallowedHost
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,16 @@ def block_text(context, name, default=""):
     if block is None:
         return default
     return " ".join(html.unescape(strip_tags(block.nodelist.render(context))).split())
+
+
+@register.simple_tag(takes_context=True)
+def page_address(context):
+    """The absolute address of the page, or "" on the error page of a request for a bad host."""
+    request = context.get("request")
+    try:
+        return request.build_absolute_uri() if request else ""
+    except DisallowedHost:
+        return ""
 
 
 @register.simple_tag
