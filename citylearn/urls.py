@@ -24,3 +24,6 @@ urlpatterns = [
     path("", include("opendata.urls")),
     path("api/", include(api_patterns)),
 ]
+
+# The database unreachable is a 503 with the site's own page; anything else the usual 500.
+handler500 = "citylearn.errors.server_error"
