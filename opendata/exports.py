@@ -1,7 +1,8 @@
 """CSV and JSON exports of a catalogue view: every matching practice, streamed in chunks.
 
-The rows are read with .iterator(chunk_size=…), which prefetches the relations of one chunk at a
-time, and written as they are read: memory stays the same for 100 practices or 100,000.
+The rows are read with .iterator(chunk_size=…); each chunk reads the relations of its practices
+(challenges, cities, events, tags) and is written before the next is read: memory stays the same
+for 100 practices or 100,000.
 """
 
 import csv
@@ -9,8 +10,11 @@ import io
 import json
 from itertools import batched
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+
+from .selectors import export_relations
 
 CHUNK_SIZE = 1000
 LICENCE = "CC BY 4.0"
@@ -48,36 +52,34 @@ def citation(address, *, accessed_on=None):
     return f"CityLearn, good practices catalogue, {address} (accessed {accessed_on.isoformat()})."
 
 
-def practice_record(practice, base_url):
-    """One practice as plain data: what a JSON export holds, and a CSV row flattens."""
-    source = practice.source
+def practice_record(row, relations, address):
+    """One practice (a row of selectors.export_rows) as plain data: what a JSON export holds, and
+    a CSV row flattens."""
+    published_on = row["source__published_on"]
     return {
-        "address": base_url + practice.get_absolute_url(),
-        "slug": practice.slug,
-        "title": practice.title,
-        "stage": practice.stage,
-        "summary": practice.summary,
-        "challenges": [
-            {"slug": challenge.slug, "name": challenge.name}
-            for challenge in practice.challenges.all()
-        ],
+        "address": address,
+        "slug": row["slug"],
+        "title": row["title"],
+        "stage": row["stage"],
+        "summary": row["summary"],
+        "challenges": [{"slug": slug, "name": name} for slug, name in relations["challenges"]],
         "cities": [
-            {"slug": city.slug, "name": city.name, "country": city.country.name}
-            for city in practice.cities.all()
+            {"slug": slug, "name": name, "country": country}
+            for slug, name, country in relations["cities"]
         ],
-        "events": [{"slug": event.slug, "title": event.title} for event in practice.events.all()],
-        "tags": [link.tag.slug for link in practice.tag_links],
-        "source": source
+        "events": [{"slug": slug, "title": title} for slug, title in relations["events"]],
+        "tags": [slug for (slug,) in relations["tags"]],
+        "source": row["source__slug"]
         and {
-            "slug": source.slug,
-            "title": source.title,
-            "publisher": source.publisher,
-            "published_on": source.published_on and source.published_on.isoformat(),
-            "url": source.url,
+            "slug": row["source__slug"],
+            "title": row["source__title"],
+            "publisher": row["source__publisher"],
+            "published_on": published_on and published_on.isoformat(),
+            "url": row["source__url"],
         },
-        "quote": practice.source_quote,
-        "published_at": practice.published_at.isoformat(),
-        "updated_at": practice.updated_at.isoformat(),
+        "quote": row["source_quote"],
+        "published_at": row["published_at"].isoformat(),
+        "updated_at": row["updated_at"].isoformat(),
     }
 
 
@@ -107,37 +109,31 @@ def _csv_row(record):
     ]
 
 
-def _forget_relations(practices):
-    # Prefetched relations point back at their practice (a related manager's queryset keeps its
-    # instance, a tag link its practice): reference cycles that only a full garbage collection
-    # frees, many chunks later. Cut, each chunk is freed as soon as it is written.
-    for practice in practices:
-        practice._prefetched_objects_cache = {}
-        practice.tag_links = []
+def _records(rows, base_url):
+    """Batches of records, CHUNK_SIZE at a time, from one pass over the database: each batch
+    reads the relations of its practices in four more queries."""
+    # The address of a practice page, made once: reverse() for every row costs more than a row.
+    address = base_url + reverse("cases:practice-detail", args=["SLUG"]).replace("SLUG", "{}")
+    for batch in batched(rows.iterator(chunk_size=CHUNK_SIZE), CHUNK_SIZE):
+        relations = export_relations([row["pk"] for row in batch])
+        yield [
+            practice_record(row, relations[row["pk"]], address.format(row["slug"])) for row in batch
+        ]
 
 
-def _records(practices, base_url):
-    """Batches of records, CHUNK_SIZE at a time, from one pass over the database."""
-    rows = practices.iterator(chunk_size=CHUNK_SIZE)
-    for batch in batched(rows, CHUNK_SIZE):
-        records = [practice_record(practice, base_url) for practice in batch]
-        _forget_relations(batch)
-        yield records
-
-
-def csv_chunks(practices, base_url):
+def csv_chunks(rows, base_url):
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     yield buffer.getvalue()
-    for records in _records(practices, base_url):
+    for records in _records(rows, base_url):
         buffer.seek(0)
         buffer.truncate()
         writer.writerows(_csv_row(record) for record in records)
         yield buffer.getvalue()
 
 
-def json_chunks(practices, base_url, *, address):
+def json_chunks(rows, base_url, *, address):
     head = {
         "licence": LICENCE,
         "licence_url": LICENCE_URL,
@@ -148,7 +144,7 @@ def json_chunks(practices, base_url, *, address):
     # The document is written as it is read: its head, then the practices, then its end.
     yield json.dumps(head, ensure_ascii=False)[:-1] + ', "practices": ['
     separator = "\n"
-    for records in _records(practices, base_url):
+    for records in _records(rows, base_url):
         yield separator + ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
         separator = ",\n"
     yield "\n]}\n"

@@ -1,8 +1,18 @@
 """Reads for feeds, exports, the API and the sitemap. Only published records ever leave here."""
 
-from django.db.models import Count, Prefetch, Q
+from collections import defaultdict
 
-from cases.models import City, Event, GoodPractice, Source, Status, TaggedPractice
+from django.db.models import Count, F, Prefetch, Q
+
+from cases.models import (
+    PUBLIC_STATUSES,
+    City,
+    Event,
+    GoodPractice,
+    Source,
+    Status,
+    TaggedPractice,
+)
 from cases.selectors import ORDERINGS
 from challenges.models import Challenge
 
@@ -43,7 +53,7 @@ def public_events():
 
 
 def practices_with_everything(practices):
-    """Practices with every relation an export row or an API record shows, prefetched."""
+    """Practices with every relation an API record shows, prefetched."""
     tag_links = TaggedPractice.objects.select_related("tag").order_by("tag__name")
     return practices.select_related("source").prefetch_related(
         Prefetch("challenges", queryset=Challenge.objects.select_related("theme")),
@@ -53,14 +63,56 @@ def practices_with_everything(practices):
     )
 
 
-def export_practices(catalogue):
-    """Every practice of a catalogue view, in its order, with everything an export row shows.
+EXPORT_FIELDS = [
+    "pk",
+    "slug",
+    "title",
+    "stage",
+    "summary",
+    "source_quote",
+    "published_at",
+    "updated_at",
+    "source__slug",
+    "source__title",
+    "source__publisher",
+    "source__published_on",
+    "source__url",
+]
+
+
+def export_rows(catalogue):
+    """Every practice of a catalogue view as plain rows (no model instances: an export reads
+    100,000 of them), in the view's order.
 
     A search is exported newest first: ranking every match costs a rank per row, and an export
     is read whole anyway.
     """
     sort = catalogue.sort if catalogue.sort != "relevance" else "newest"
-    return practices_with_everything(catalogue.filter.qs.order_by(*ORDERINGS[sort]))
+    return catalogue.filter.qs.order_by(*ORDERINGS[sort]).values(*EXPORT_FIELDS)
+
+
+def export_relations(practice_ids):
+    """{practice id: {"challenges", "cities", "events", "tags"}} of some practices: four queries."""
+    relations = defaultdict(lambda: defaultdict(list))
+    links = {
+        "challenges": GoodPractice.challenges.through.objects.order_by(
+            "challenge__name"
+        ).values_list("goodpractice_id", "challenge__slug", "challenge__name"),
+        "cities": GoodPractice.cities.through.objects.order_by("city__name").values_list(
+            "goodpractice_id", "city__slug", "city__name", "city__country__name"
+        ),
+        "events": GoodPractice.events.through.objects.filter(event__status__in=PUBLIC_STATUSES)
+        .order_by(F("event__starts_on").desc(nulls_last=True), "event__title")
+        .values_list("goodpractice_id", "event__slug", "event__title"),
+        "tags": TaggedPractice.objects.order_by("tag__name").values_list(
+            "content_object_id", "tag__slug"
+        ),
+    }
+    for name, rows in links.items():
+        practice_field = "content_object_id" if name == "tags" else "goodpractice_id"
+        for practice_id, *values in rows.filter(**{f"{practice_field}__in": practice_ids}):
+            relations[practice_id][name].append(values)
+    return relations
 
 
 def challenges_with_counts():

@@ -12,7 +12,7 @@ from cases.caching import cache_public_page
 from cases.catalogue import CatalogueQuery
 
 from .exports import LICENCE_NOTE, LICENCE_URL, citation, csv_chunks, json_chunks
-from .selectors import catalogue_link_params, export_practices
+from .selectors import catalogue_link_params, export_rows
 from .sitemaps import SITEMAPS
 
 
@@ -22,7 +22,7 @@ def _export(request, chunks, content_type, extension):
     params = catalogue_link_params(catalogue.params, keep_sort=True)
     address = base_url + reverse("cases:practice-list") + (f"?{params}" if params else "")
     response = StreamingHttpResponse(
-        chunks(export_practices(catalogue), base_url, address=address), content_type=content_type
+        chunks(export_rows(catalogue), base_url, address=address), content_type=content_type
     )
     response["Content-Disposition"] = f'attachment; filename="citylearn-practices.{extension}"'
     return response
@@ -31,7 +31,7 @@ def _export(request, chunks, content_type, extension):
 def practice_export_csv(request):
     return _export(
         request,
-        lambda practices, base_url, address: csv_chunks(practices, base_url),
+        lambda rows, base_url, address: csv_chunks(rows, base_url),
         "text/csv; charset=utf-8",
         "csv",
     )
