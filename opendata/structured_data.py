@@ -32,13 +32,19 @@ def _organisation(organisation):
     return data
 
 
+def _thing(kind, record, absolute):
+    return {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": record.title,
+        "description": record.summary,
+        "url": absolute(record.get_absolute_url()),
+    }
+
+
 def practice_structured_data(practice, *, challenges, cities, absolute):
     data = {
-        "@context": "https://schema.org",
-        "@type": "CreativeWork",
-        "name": practice.title,
-        "description": practice.summary,
-        "url": absolute(practice.get_absolute_url()),
+        **_thing("CreativeWork", practice, absolute),
         "publisher": SITE,
         "about": [
             {
@@ -60,11 +66,7 @@ def practice_structured_data(practice, *, challenges, cities, absolute):
 
 def event_structured_data(event, *, organisers, absolute):
     data = {
-        "@context": "https://schema.org",
-        "@type": "Event",
-        "name": event.title,
-        "description": event.summary,
-        "url": absolute(event.get_absolute_url()),
+        **_thing("Event", event, absolute),
         "organizer": [_organisation(organisation) for organisation in organisers],
     }
     if event.starts_on:

@@ -81,28 +81,12 @@ def sample_content(db):
     return make_sample_content()
 
 
-@pytest.mark.parametrize("address", LIST_URLS)
-def test_generated_query_strings_never_cause_a_server_error(client, sample_content, address):
-    # A page that is missing or broken would answer every query with a 404, never a 5xx.
-    assert client.get(address).status_code == 200, address
-    sent = []
-
-    @fuzz_settings(REQUESTS_PER_LIST_PAGE)
-    @given(query=query_strings())
-    def request_with(query):
-        sent.append(query)
-        response = client.get(address, QUERY_STRING=query)
-        assert response.status_code < 500, f"{address}?{query}"
-
-    request_with()
-    assert len(sent) >= REQUESTS_PER_LIST_PAGE
-
-
-@pytest.mark.parametrize("address", OPEN_DATA_URLS)
-def test_generated_query_strings_never_cause_a_server_error_in_open_data(
+@pytest.mark.parametrize("address", LIST_URLS + OPEN_DATA_URLS)
+def test_generated_query_strings_never_cause_a_server_error(
     client, sample_content, settings, address
 ):
     settings.API_RATE_LIMIT = "1000000/minute"
+    # A page that is missing or broken would answer every query with a 404, never a 5xx.
     assert client.get(address).status_code == 200, address
     sent = []
 
@@ -114,7 +98,7 @@ def test_generated_query_strings_never_cause_a_server_error_in_open_data(
         # An export fails, if at all, while it streams: read it whole.
         body = b"".join(response.streaming_content) if response.streaming else response.content
         assert response.status_code < 500, f"{address}?{query}"
-        if response.status_code == 400:
+        if address.startswith("/api/") and response.status_code == 400:
             # The API says which parameter it refused.
             assert json.loads(body), f"{address}?{query}"
 
