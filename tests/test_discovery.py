@@ -51,7 +51,7 @@ def test_the_sitemap_lists_published_practices_and_events_only(client):
 
 
 def test_a_large_section_is_split_into_pages_the_index_names(client, monkeypatch):
-    # 50,000 addresses a page in production; 2 here.
+    # 10,000 addresses a page in production; 2 here.
     monkeypatch.setattr(PracticeSitemap, "limit", 2)
     for number in range(5):
         make_practice(slug=f"practice-{number}")
