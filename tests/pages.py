@@ -115,6 +115,7 @@ PAGE_TYPES = {
         lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")
     ),
     "accessibility statement": PageType(lambda c: "/accessibility/"),
+    "open data and API documentation": PageType(lambda c: "/api/docs/"),
     "not found": PageType(lambda c: "/practices/no-such-practice/", status=404),
     "my reports": PageType(lambda c: "/editor/", role="editor"),
     "report form": PageType(lambda c: "/editor/events/new/", role="editor"),
