@@ -5,8 +5,6 @@ SHELL := /bin/bash
 VENV := .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
-# A fresh clone is a development setup; production sets DJANGO_DEBUG=false and a secret key.
-export DJANGO_DEBUG ?= true
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -14,12 +12,13 @@ PORT ?= 8000
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
 .PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
-	security deploy-check audit lock bench lighthouse
+	security deploy-check audit lock bench soak-redis backup restore lighthouse
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
 	@echo "make test       run the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)"
 	@echo "make superuser  create an admin account"
+	@echo "make backup     back up the database into backups/; make restore FILE=... restores one"
 	@echo "make lint       ruff check and format check"
 	@echo "make bench      benchmark the pages on PostgreSQL at tiers M and L (bench/run.py)"
 	@echo "make lighthouse Lighthouse (mobile) on home, the catalogue and a practice page (bench/lighthouse.py)"
@@ -39,7 +38,13 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
 	$(PY) -m pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+# A fresh clone is a development setup: .env (git-ignored, read by citylearn/settings.py) turns
+# DEBUG on for every command run in this clone, through make or not. Production has no .env:
+# it sets DJANGO_DEBUG=false (the default) and a secret key in its environment.
+.env:
+	printf '# Settings of this development clone, written by make (git-ignored). Production has no .env.\nDJANGO_DEBUG=true\n' > $@
+
+install: $(VENV)/.installed .env
 
 setup: install migrate seed static
 
@@ -58,6 +63,15 @@ run: setup
 superuser: install migrate
 	$(PY) manage.py createsuperuser
 
+# One timestamped file with the whole database (DATABASE_URL) in backups/ (or BACKUP_DIR).
+backup: install
+	$(PY) manage.py backup_database
+
+# make restore FILE=backups/<file>: asks, saves the database as it is, then restores FILE.
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "Name the backup to restore: make restore FILE=backups/<file>" >&2; exit 2; fi
+	$(PY) manage.py restore_database "$(FILE)"
+
 browser-deps:
 	@scripts/ensure-chromium
 
@@ -72,6 +86,12 @@ lint: install
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/run.py
+
+# 64 connections over the catalogue while a private Redis (port 6390) is stopped and started
+# again; prints the 5xx count (zero expected). PostgreSQL at DATABASE_URL, as for make bench.
+soak-redis: install
+	@command -v wrk >/dev/null || apt-get install -y wrk
+	$(PY) bench/soak_redis_outage.py
 
 # Lighthouse 12 from npm, pinned, into a git-ignored folder (version 13 needs Node 22; this
 # machine has 20). It drives Debian's Chromium, like the browser tests.

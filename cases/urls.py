@@ -12,6 +12,7 @@ urlpatterns = [
     path("events/", views.event_list, name="event-list"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("peers/", views.peer_finder, name="peer-finder"),
+    path("map/", views.city_map, name="map"),
 ]
 
 # The challenge pages join challenges to practices, so they live here: the challenges app

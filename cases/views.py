@@ -6,6 +6,7 @@ from challenges.models import Challenge, Theme
 from .caching import cache_public_page
 from .catalogue import CatalogueQuery, peer_chips
 from .filters import SlugListField
+from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Region
 from .selectors import (
     PAGE_SIZE,
@@ -152,3 +153,22 @@ def peer_finder(request):
         "chips": peer_chips(chosen, region=region, region_name=region_name),
     }
     return render(request, "cases/peer_finder.html", context)
+
+
+@cache_public_page
+def city_map(request):
+    filters = MapFilters.from_query(request.GET)
+    cities = map_cities(filters)
+    marks = map_marks(cities)
+    context = {
+        "filters": filters,
+        "challenges": Challenge.objects.all(),
+        "regions": Region.choices,
+        "catalogue_query": filters.query().urlencode(),
+        "cities": cities,
+        "world": WORLD,
+        "marks": marks,
+        "largest": marks[0].city.practice_count if marks else 0,
+        "unplaced": [city for city in cities if city.latitude is None],
+    }
+    return render(request, "cases/city_map.html", context)

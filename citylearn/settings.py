@@ -1,6 +1,7 @@
 """CityLearn settings: one file, driven by the environment.
 
-The defaults suit a fresh clone (SQLite, debug off unless `make run` turns it on);
+The defaults suit a fresh clone (SQLite, debug off unless the clone's .env, written by make,
+turns it on);
 production sets DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
 """
 
@@ -11,8 +12,17 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A development clone keeps its settings in .env, which make writes (DJANGO_DEBUG=true), so that
+# every command in the clone runs as `make run` does. A variable set in the environment wins.
+# Production has no .env (git- and docker-ignored) and sets real environment variables.
+# DJANGO_ENV_FILE names another file; empty, none is read.
+ENV_FILE = os.environ.get("DJANGO_ENV_FILE", str(BASE_DIR / ".env"))
+if ENV_FILE:
+    load_dotenv(ENV_FILE, override=False)
 
 
 def env_bool(name, *, default):
@@ -43,7 +53,7 @@ def dev_only_key():
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Production needs a long random secret; make one with\n"
             "  python -c 'import secrets; print(secrets.token_urlsafe(50))'\n"
-            "For local development, run with DJANGO_DEBUG=true (make run does)."
+            "For local development, run make install once: it writes .env with DJANGO_DEBUG=true."
         )
     return "django-insecure-citylearn-development-key-never-use-in-production"
 
@@ -123,12 +133,16 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Where make backup (manage.py backup_database) writes, one timestamped file per backup.
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "backups")
 
 # One process keeps its own cache by default; several app servers share Redis (REDIS_URL).
+# Redis is a cache, never a store: when it is unreachable, pages are served uncached
+# (citylearn/cache.py) and /healthz says the cache is degraded.
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "citylearn.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "citylearn",
         }
@@ -191,7 +205,10 @@ TAGGIT_CASE_INSENSITIVE = True
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"database_outage": {"()": "citylearn.errors.DatabaseOutageLogFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A database outage is logged once a minute, not with a traceback per request.
+    "loggers": {"django.request": {"filters": ["database_outage"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

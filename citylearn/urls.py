@@ -21,3 +21,6 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("", include("cases.editor_urls")),
 ]
+
+# The database unreachable is a 503 with the site's own page; anything else the usual 500.
+handler500 = "citylearn.errors.server_error"

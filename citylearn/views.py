@@ -7,6 +7,8 @@ from cases.caching import cache_public_page
 from cases.models import Event, GoodPractice
 from cases.selectors import practice_cards, themes_with_counts
 
+from .cache import cache_is_degraded
+
 
 @cache_public_page
 def home(request):
@@ -26,4 +28,8 @@ def healthz(request):
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    if cache_is_degraded():
+        # Still 200: the pages work without the cache, so the server stays in the pool.
+        message = "ok\ncache degraded: Redis unreachable, pages are served uncached\n"
+        return HttpResponse(message, content_type="text/plain; charset=utf-8")
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")

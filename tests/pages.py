@@ -20,7 +20,7 @@ from .factories import (
 )
 
 # Public list and search pages; the fuzzing gate sends generated query strings to each.
-LIST_URLS = ["/", "/practices/", "/challenges/", "/cities/", "/events/", "/peers/"]
+LIST_URLS = ["/", "/practices/", "/challenges/", "/cities/", "/events/", "/peers/", "/map/"]
 
 # The catalogue's filter names (PRODUCT.md); the fuzzer mixes them with junk keys.
 FILTER_NAMES = [
@@ -39,7 +39,8 @@ def make_sample_content(**text):
     with attack strings)."""
     source = make_source(**text.get("source", {}))
     challenge = make_challenge(**text.get("challenge", {}))
-    city = make_city(**text.get("city", {}))
+    # Nairobi's coordinates, so the city is a mark on the map.
+    city = make_city(**{"latitude": -1.286, "longitude": 36.817, **text.get("city", {})})
     organisation = make_organisation(**text.get("organisation", {}))
     event = make_event(
         cities=[city],
@@ -113,6 +114,8 @@ PAGE_TYPES = {
     "event": PageType(lambda c: c["event"].get_absolute_url()),
     "peers": PageType(lambda c: "/peers/"),
     "peers found": PageType(lambda c: f"/peers/?challenge={c['challenge'].slug}"),
+    "map": PageType(lambda c: "/map/"),
+    "map filtered": PageType(lambda c: f"/map/?challenge={c['challenge'].slug}&region=africa"),
     "sign-in": PageType(lambda c: "/accounts/login/"),
     "sign-in with errors": PageType(
         lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")

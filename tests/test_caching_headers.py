@@ -74,5 +74,5 @@ def test_the_cache_is_local_memory_by_default(monkeypatch):
 
 def test_redis_url_selects_the_shared_redis_cache(monkeypatch):
     caches = load_settings(monkeypatch, REDIS_URL="redis://cache.internal:6379/1")["CACHES"]
-    assert caches["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert caches["default"]["BACKEND"] == "citylearn.cache.ResilientRedisCache"
     assert caches["default"]["LOCATION"] == "redis://cache.internal:6379/1"

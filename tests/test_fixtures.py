@@ -96,20 +96,19 @@ def seeded():
     call_command("seed")
 
 
-def snapshot():
-    """Row counts and every seeded row with its values and relations, by natural key."""
+def dump_catalogue(**options):
+    """Every catalogue row with its values and relations, by natural key."""
     out = io.StringIO()
     call_command(
-        "dumpdata",
-        "challenges",
-        "cases",
-        "taggit",
-        natural_foreign=True,
-        stdout=out,
+        "dumpdata", "challenges", "cases", "taggit", natural_foreign=True, stdout=out, **options
     )
-    rows = json.loads(out.getvalue())
+    return json.loads(out.getvalue())
+
+
+def snapshot():
+    """Row counts and every seeded row with its values and relations, by natural key."""
     counts = {model.__name__: model.objects.count() for model in SEEDED_MODELS}
-    return counts, rows
+    return counts, dump_catalogue()
 
 
 def test_fixtures_have_no_primary_keys():

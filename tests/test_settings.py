@@ -56,3 +56,21 @@ def test_database_url_selects_postgresql():
         check=True,
     )
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def test_a_development_clone_runs_from_its_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# written by make\nDJANGO_DEBUG=true\n")
+    assert run_settings(DJANGO_ENV_FILE=str(env_file)).returncode == 0
+
+
+def test_the_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=true\n")
+    result = run_settings(DJANGO_ENV_FILE=str(env_file), DJANGO_DEBUG="false")
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_without_an_env_file_debug_is_off_and_a_secret_key_is_required():
+    result = run_settings(DJANGO_ENV_FILE="")
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr

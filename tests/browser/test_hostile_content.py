@@ -37,7 +37,7 @@ VECTORS = [
     for line in (Path(__file__).parent.parent / "data" / "xss_vectors.txt").read_text().splitlines()
     if line.strip() and not line.startswith("# ")
 ]
-LIST_PAGES = ["/", "/practices/", "/events/", "/cities/", "/challenges/", "/peers/"]
+LIST_PAGES = ["/", "/practices/", "/events/", "/cities/", "/challenges/", "/peers/", "/map/"]
 PAGINATED_LIST_PAGES = ["/practices/", "/events/"]
 KINDS = {
     "challenge": Challenge,

@@ -1,39 +1,25 @@
-import json
-
-from django.conf import settings
-from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cases.models import GoodPractice
-from cases.search import practice_refresh_search
-
-# Dependency order: each file refers only to records of the files before it.
-SEED_FIXTURES = [
-    "themes",
-    "challenges",
-    "countries",
-    "cities",
-    "organisations",
-    "sources",
-    "events",
-    "practices",
-    "tags",
-    "tagged_practices",
-]
-
-
-def _seed_practice_slugs():
-    fixture = settings.BASE_DIR / "fixtures" / "practices.json"
-    return [record["fields"]["slug"] for record in json.loads(fixture.read_text())]
+from cases.seeding import seed_add_missing
 
 
 class Command(BaseCommand):
-    help = "Load the seed catalogue from fixtures/ (idempotent: running it twice changes nothing)."
+    help = (
+        "Add the seed records from fixtures/ that are missing. Records already there keep "
+        "every field, status and link (restore_seed_records puts the seed's version back)."
+    )
 
     def handle(self, *args, **options):
-        call_command("loaddata", *SEED_FIXTURES, verbosity=0)
-        # loaddata saves raw rows: the stored search columns of the seed practices are rebuilt
-        # here, and only theirs (a catalogue with 100,000 demo practices took minutes).
-        seed_practices = GoodPractice.objects.filter(slug__in=_seed_practice_slugs())
-        practice_refresh_search(practice_ids=seed_practices.values_list("pk", flat=True))
-        self.stdout.write(self.style.SUCCESS(f"Loaded {len(SEED_FIXTURES)} seed fixtures."))
+        report = seed_add_missing()
+        for problem in report.skipped:
+            self.stderr.write(self.style.WARNING(f"Skipped {problem}"))
+        if report.added:
+            added = ", ".join(f"{count} {name}" for name, count in sorted(report.added.items()))
+            self.stdout.write(self.style.SUCCESS(f"Seed: added {added}."))
+        else:
+            self.stdout.write(self.style.SUCCESS("Seed: nothing was missing."))
+        if report.kept:
+            self.stdout.write(
+                f"{report.kept} seed records already there were left as they are "
+                "(restore_seed_records --dry-run shows how they differ from the seed)."
+            )

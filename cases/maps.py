@@ -1,0 +1,143 @@
+"""The map of cities: which cities have published practices for the chosen filters, and where to
+draw them on the country outlines of cases/data/world.json (built by scripts/build_world_map.py).
+"""
+
+import json
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from django.db.models import Count
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from challenges.models import Challenge
+
+from .filters import MAX_VALUES_PER_FILTER, PracticeFilter, SlugListField
+from .geo import to_frame
+from .models import GoodPractice, Region
+
+# About 20 KB of path data, read once per process.
+WORLD = json.loads((Path(__file__).parent / "data" / "world.json").read_text())
+# Mark radii in SVG units (the map is 1,000 units wide). A mark's area is in proportion to its
+# city's practices: MAX_RADIUS stands for the busiest city's count, or for FULL_SCALE practices
+# when no city has that many (else one practice would look as weighty as hundreds). No mark is
+# smaller than MIN_RADIUS, so that each can be clicked.
+MAX_RADIUS = 18
+MIN_RADIUS = 3
+FULL_SCALE = 20
+# The catalogue's filters the map takes, with the same names and values.
+FILTERS = ["challenge", "region"]
+# How much of an unknown filter value the page repeats back.
+SHOWN_UNKNOWN_LENGTH = 40
+
+
+@dataclass
+class MapFilters:
+    """The map's filters from a query string: what exists is kept, what doesn't is reported."""
+
+    challenges: list = field(default_factory=list)  # Challenge objects, ordered by name
+    regions: list = field(default_factory=list)  # Region values
+    unknown: list = field(default_factory=list)  # values given that match nothing
+
+    @classmethod
+    def from_query(cls, query):
+        given = {name: [value.strip() for value in query.getlist(name)] for name in FILTERS}
+        slugs = SlugListField().to_python(given["challenge"])
+        challenges = list(Challenge.objects.filter(slug__in=slugs)) if slugs else []
+        regions = [value for value in Region.values if value in given["region"]]
+        known = {"challenge": {challenge.slug for challenge in challenges}, "region": regions}
+        unknown = [
+            value[:SHOWN_UNKNOWN_LENGTH]
+            for name, values in given.items()
+            for value in values
+            if value and value not in known[name]
+        ]
+        return cls(challenges, regions, list(dict.fromkeys(unknown))[:MAX_VALUES_PER_FILTER])
+
+    @property
+    def region_names(self):
+        return [Region(value).label for value in self.regions]
+
+    def query(self, *, with_regions=True):
+        """The same filters as a QueryDict, for PracticeFilter and for links to the catalogue."""
+        query = QueryDict(mutable=True)
+        query.setlist("challenge", [challenge.slug for challenge in self.challenges])
+        if with_regions:
+            query.setlist("region", self.regions)
+        return query
+
+
+@dataclass
+class MapCity:
+    name: str
+    slug: str
+    country: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    practice_count: int
+
+    @cached_property
+    def url(self):
+        return reverse("cases:city-detail", args=[self.slug])
+
+    @property
+    def label(self):
+        return ngettext(
+            "%(city)s, %(country)s: %(count)d practice",
+            "%(city)s, %(country)s: %(count)d practices",
+            self.practice_count,
+        ) % {"city": self.name, "country": self.country, "count": self.practice_count}
+
+
+def map_cities(filters: MapFilters) -> list[MapCity]:
+    """Cities with published practices that match the filters, busiest first: one query.
+
+    A city's count is what the catalogue shows for the same filters plus that city. With a
+    region, only the cities in it are shown (a practice may name cities in several regions);
+    for those, the catalogue's region filter adds nothing, so it is not applied twice.
+    """
+    query = filters.query(with_regions=False)
+    practices = PracticeFilter(query, queryset=GoodPractice.objects.published()).qs
+    links = GoodPractice.cities.through.objects.filter(goodpractice__in=practices.values("pk"))
+    if filters.regions:
+        links = links.filter(city__country__region__in=filters.regions)
+    rows = (
+        links.values_list(
+            "city__name",
+            "city__slug",
+            "city__country__name",
+            "city__latitude",
+            "city__longitude",
+        )
+        .annotate(practice_count=Count("goodpractice"))
+        .order_by("-practice_count", "city__name", "city__slug")
+    )
+    return [MapCity(*row) for row in rows]
+
+
+@dataclass
+class Mark:
+    city: MapCity
+    x: str
+    y: str
+    radius: str
+
+
+def map_marks(cities: list[MapCity]) -> list[Mark]:
+    """One circle per city with coordinates, its area in proportion to its practices.
+
+    In drawing order, largest first, so that small marks lie on top and stay clickable.
+    """
+    placed = [city for city in cities if city.latitude is not None]
+    full_scale = max([FULL_SCALE, *(city.practice_count for city in placed)])
+    marks = []
+    for city in sorted(placed, key=lambda city: -city.practice_count):
+        x, y = to_frame(float(city.longitude), float(city.latitude))
+        radius = max(MIN_RADIUS, MAX_RADIUS * math.sqrt(city.practice_count / full_scale))
+        # A tenth of a unit is finer than a screen pixel and keeps 1,000 marks light.
+        marks.append(Mark(city, f"{x:.1f}", f"{y:.1f}", f"{radius:.1f}"))
+    return marks
