@@ -21,14 +21,16 @@ TARGET = 44  # CSS px, both ways (WCAG 2.5.5)
 
 # Every link, button and field on the page that a reader can see (a control inside a closed
 # fold is not on the screen), with its size. A checkbox or radio button is touched through its
-# label. Nothing is left out but what is hidden from everyone: aria-hidden (the report form's
-# invisible default button, which no one can reach). Links inside running text are measured
-# too: site.css gives them a 44 px target with transparent padding.
+# label. Links inside running text are measured too: site.css gives them a 44 px target with
+# transparent padding. Left out: what is hidden from everyone (aria-hidden: the report form's
+# invisible default button, which no one can reach), and the marks of the map at /map/, whose
+# size and place on the drawing are the information (WCAG 2.5.5's "essential" exception); the
+# cities they stand for are listed in the table below the map and at /cities/.
 SMALL_CONTROLS = """(target) => {
   const found = [];
   const controls = 'a[href], button, summary, input:not([type=hidden]), select, textarea';
   for (const control of document.querySelectorAll(controls)) {
-    if (control.closest('[aria-hidden="true"]')) continue;
+    if (control.closest('[aria-hidden="true"], svg.world-map')) continue;
     if (!control.checkVisibility({visibilityProperty: true})) continue;
     const isBox = ['checkbox', 'radio'].includes(control.type);
     const touched = isBox ? control.closest('label') || control : control;
