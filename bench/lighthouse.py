@@ -35,21 +35,16 @@ import urllib.request
 
 from run import BASE_DIR, RESULTS, ensure_static, log, production_environment, start_gunicorn
 
+sys.path.insert(0, str(BASE_DIR))
+from tests.conftest import CHROMIUM_ARGS
+
 LIGHTHOUSE = BASE_DIR / ".tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 # The benchmark index of the phone the mobile profile stands for (see the docstring).
 REFERENCE_PHONE_INDEX = 264
-# TOOLCHAIN.md: what Debian's Chromium needs here; --headless=new is Chromium's own headless.
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+# The flags Debian's Chromium needs on these machines, as in the browser tests (TOOLCHAIN.md),
+# and Chromium's own headless mode.
+CHROME_FLAGS = ["--headless=new", *CHROMIUM_ARGS]
 
 
 def fetch(url):
