@@ -3,7 +3,7 @@
 `CatalogueQuery` reads the search, the filters, the sort and the expanded facet from the query
 string once; its methods build what the page shows around the results: facet groups with counts,
 removable chips, and for an empty result which single filter to drop. Each link keeps the other
-parameters and goes back to the first page.
+parameters and goes back to the first page. `peer_chips` gives the peer finder the same chips.
 """
 
 from dataclasses import dataclass
