@@ -72,8 +72,13 @@ def lighthouse(url, report, *, cpu_slowdown=None):
     ]
     if cpu_slowdown is not None:
         command.append(f"--throttling.cpuSlowdownMultiplier={cpu_slowdown}")
-    subprocess.run(command, env=environment, check=True, timeout=300)
-    return json.loads(report.read_text())
+    # Now and then Chromium's trace misses the navigation (NO_NAVSTART), and Lighthouse asks to
+    # be run again: a run gets three tries.
+    for attempt in range(3):
+        if subprocess.run(command, env=environment, timeout=300).returncode == 0:
+            return json.loads(report.read_text())
+        log(f"    Lighthouse failed (try {attempt + 1} of 3)")
+    raise SystemExit(f"Lighthouse failed three times on {url}")
 
 
 def measure(base, name, path, runs, reports, cpu_slowdown=None):
