@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
 .PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
-	security deploy-check audit lock bench soak-redis backup restore
+	security deploy-check audit lock bench soak-redis backup restore lighthouse
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
@@ -21,6 +21,7 @@ help:
 	@echo "make backup     back up the database into backups/; make restore FILE=... restores one"
 	@echo "make lint       ruff check and format check"
 	@echo "make bench      benchmark the pages on PostgreSQL at tiers M and L (bench/run.py)"
+	@echo "make lighthouse Lighthouse (mobile) on home, the catalogue and a practice page (bench/lighthouse.py)"
 	@echo "make security   Django's deployment checklist and the dependency audit"
 
 $(PY):
@@ -91,6 +92,18 @@ bench: install
 soak-redis: install
 	@command -v wrk >/dev/null || apt-get install -y wrk
 	$(PY) bench/soak_redis_outage.py
+
+# Lighthouse 12 from npm, pinned, into a git-ignored folder (version 13 needs Node 22; this
+# machine has 20). It drives Debian's Chromium, like the browser tests.
+LIGHTHOUSE_VERSION := 12.8.2
+LIGHTHOUSE := .tools/lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { echo "make lighthouse needs Node.js 18 or newer with npm." >&2; exit 1; }
+	npm install --prefix .tools/lighthouse --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+
+# Serves the seeded database with production settings and gunicorn; see bench/lighthouse.py.
+lighthouse: setup browser-deps $(LIGHTHOUSE)
+	$(PY) bench/lighthouse.py
 
 check: install
 	$(PY) manage.py makemigrations --check --dry-run

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from challenges.models import Challenge, Theme
 
 from .caching import cache_public_page
-from .catalogue import CatalogueQuery
+from .catalogue import CatalogueQuery, peer_chips
 from .filters import SlugListField
 from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
@@ -49,6 +49,9 @@ def practice_list(request):
         "search_message": catalogue.search_message,
         "unknown": catalogue.unknown,
         "facets": catalogue.facet_groups(),
+        "filter_count": catalogue.filter_count,
+        # A reader who asked for every value of one facet sees it at once, on a phone too.
+        "filters_open": bool(catalogue.expanded),
         # A chip whose page a suggestion links to (on an empty result) is only a label.
         "chips": catalogue.chips(linked_elsewhere={s["url"] for s in suggestions}),
         # With one value active, its chip already clears it.
@@ -169,15 +172,17 @@ def peer_finder(request):
         region = ""
     chosen = list(Challenge.objects.filter(slug__in=slugs)) if slugs else []
     chosen_slugs = {challenge.slug for challenge in chosen}
+    region_name = dict(Region.choices).get(region, "")
     context = {
         "themes": Theme.objects.prefetch_related("challenges"),
         "chosen": chosen,
         "chosen_slugs": chosen_slugs,
         "unknown": [slug for slug in slugs if slug not in chosen_slugs],
         "region": region,
-        "region_name": dict(Region.choices).get(region, ""),
+        "region_name": region_name,
         "regions": Region.choices,
         "peers": peers_facing(chosen, region=region),
+        "chips": peer_chips(chosen, region=region, region_name=region_name),
     }
     return render(request, "cases/peer_finder.html", context)
 

@@ -74,11 +74,15 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
     "django_filters",
     "taggit",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "challenges",
     "cases",
+    "opendata",
 ]
 # The demo data generator for load tests (demo/, the generate_demo_data command) is not part of
 # the product: it is installed when DJANGO_DEMO_DATA is on, by default only with DEBUG. The tests
@@ -145,6 +149,9 @@ if os.environ.get("REDIS_URL"):
             "BACKEND": "citylearn.cache.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
             "KEY_PREFIX": "citylearn",
+            # A Redis that stops answering fails a call within a second instead of hanging a
+            # worker; the API's rate limit then lets the request through (opendata/api.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -195,6 +202,8 @@ STORAGES = {
 # A fresh clone serves static files without collectstatic when DEBUG is on.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# Files browsers ask for at the root of the site (/favicon.ico), served by WhiteNoise as they are.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -269,3 +278,31 @@ AXES_COOLOFF_TIME = timedelta(minutes=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+# The read-only open-data API (/api/, opendata/api.py): JSON only, anonymous (no session, no
+# CSRF: every reader gets the same answer), a rate limit per client address. The address is
+# REMOTE_ADDR, or behind DJANGO_TRUSTED_PROXY_COUNT proxies the one they put in X-Forwarded-For.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.throttling.AddressRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "opendata.pagination.StrictPagination",
+    # Every parameter is the API's own: no ?format= (JSON is the only format).
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CityLearn open data API",
+    "DESCRIPTION": (
+        "Read-only JSON: good practices, challenges, cities, events, people and sources of the "
+        "CityLearn catalogue. Identifiers are slugs; lists are paginated."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": False,
+}

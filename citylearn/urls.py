@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from cases.editor_urls import account_patterns
 from cases.urls import challenge_patterns
+from opendata.urls import api_patterns
 
 from . import views
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include(account_patterns)),
     path("", include("cases.editor_urls")),
+    path("", include("opendata.urls")),
+    path("api/", include(api_patterns)),
 ]
 
 # The database unreachable is a 503 with the site's own page; anything else the usual 500.

@@ -4,9 +4,15 @@ hostile-content gates all read these lists: a new page is one line here."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.models import Group
+
+from cases.models import CURATORS_GROUP, EDITORS_GROUP
+
 from .factories import (
     make_challenge,
     make_city,
+    make_curator,
+    make_editor,
     make_event,
     make_organisation,
     make_person,
@@ -145,6 +151,7 @@ PAGE_TYPES = {
         lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")
     ),
     "accessibility statement": PageType(lambda c: "/accessibility/"),
+    "open data and API documentation": PageType(lambda c: "/api/docs/"),
     "not found": PageType(lambda c: "/practices/no-such-practice/", status=404),
     "my reports": PageType(lambda c: "/editor/", role="editor"),
     "report form": PageType(lambda c: "/editor/events/new/", role="editor"),
@@ -154,4 +161,27 @@ PAGE_TYPES = {
         then=send_empty("form.report-form", "Submit for review"),
     ),
     "review queue": PageType(lambda c: "/review/", role="curator"),
+    "review report": PageType(lambda c: f"/review/events/{c['event'].slug}/", role="curator"),
 }
+ACCOUNTS = {"editor": make_editor, "curator": make_curator}
+
+
+def sign_in_as(page, base_url, role):
+    """Signs a new editor or curator in (a Playwright page)."""
+    # Transactional tests flush the tables, groups from the data migration included.
+    for name in (EDITORS_GROUP, CURATORS_GROUP):
+        Group.objects.get_or_create(name=name)
+    sign_in(page, base_url, ACCOUNTS[role]())
+
+
+def open_page_type(page, base_url, name):
+    """Opens a page of type `name` on sample content, signed in when it needs a role."""
+    page_type = PAGE_TYPES[name]
+    address = page_type.address(make_sample_content())
+    if page_type.role:
+        sign_in_as(page, base_url, page_type.role)
+    response = page.goto(f"{base_url}{address}")
+    # A broken or renamed page would otherwise be checked as the accessible error page it shows.
+    assert response.status == page_type.status, f"{name} ({address}) answered {response.status}"
+    if page_type.then:
+        page_type.then(page)

@@ -177,6 +177,31 @@ def test_chips_remove_the_search_too(client, world):
     assertContains(response, 'href="?tag=finance"')
 
 
+def test_the_filters_button_counts_the_filter_values_but_not_the_search(client, world):
+    response = client.get(URL, {"q": "budget", "tag": "finance", "city": ["nairobi", "lisbon"]})
+    assertContains(response, "<summary>Filters (3)</summary>", html=True)
+
+
+def test_the_filters_button_shows_no_count_without_filters(client, world):
+    assertContains(client.get(URL, {"q": "budget"}), "<summary>Filters</summary>", html=True)
+
+
+def test_the_filters_fold_opens_when_the_reader_asks_for_every_value_of_a_facet(client, world):
+    assertNotContains(client.get(URL), '<details class="fold filter-panel" open>')
+    assertContains(client.get(URL, {"facet": "city"}), '<details class="fold filter-panel" open>')
+
+
+def test_the_skip_link_leads_to_the_results_list(client, world):
+    response = client.get(URL, {"tag": "finance"})
+    assertContains(response, '<a class="skip-link" href="#results">Skip to results</a>', html=True)
+    assertContains(response, '<ul class="cards" id="results"')
+
+
+def test_the_skip_link_leads_to_the_message_on_an_empty_result(client, world):
+    response = client.get(URL, {"q": "nothing matches"})
+    assertContains(response, '<div class="empty" id="results"')
+
+
 def test_unknown_values_are_ignored_with_a_message(client, world):
     response = client.get(URL, {"challenge": ["disruption", "no-such-challenge"]})
     assert titles(response) == ["Data office", "Open source"]

@@ -2,7 +2,7 @@
 
 import pytest
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from cases.models import Region, Status
 
@@ -87,6 +87,21 @@ def test_finder_keeps_the_choice_in_the_form(client, peers):
     response = client.get(URL, {"challenge": ["a"], "region": "africa"})
     assertContains(response, 'value="a" checked')
     assertContains(response, '<option value="africa" selected>')
+
+
+def test_finder_shows_the_choice_as_chips_that_remove_one_value(client, peers):
+    response = client.get(URL, {"challenge": ["a", "b"], "region": "africa"})
+    assertContains(response, "Challenge: Challenge A")
+    assertContains(response, 'href="?challenge=b&amp;region=africa"')
+    assertContains(response, "Region: Africa")
+    assertContains(response, 'href="?challenge=a&amp;challenge=b"')
+
+
+def test_finder_folds_the_questions_once_answered(client, peers):
+    assertContains(client.get(URL), '<details class="fold filter-panel" open>')
+    response = client.get(URL, {"challenge": ["a", "b"]})
+    assertContains(response, "<summary>Your challenges (2)</summary>", html=True)
+    assertNotContains(response, '<details class="fold filter-panel" open>')
 
 
 def test_finder_ignores_unknown_challenges_with_a_message(client, peers):

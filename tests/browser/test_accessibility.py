@@ -3,11 +3,8 @@ Chromium, and every control can be reached with the keyboard and shows where foc
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group
 
-from cases.models import CURATORS_GROUP, EDITORS_GROUP
-from tests.factories import make_curator, make_editor
-from tests.pages import PAGE_TYPES, make_sample_content, sign_in
+from tests.pages import PAGE_TYPES, open_page_type
 
 pytestmark = [
     pytest.mark.browser,
@@ -16,33 +13,13 @@ pytestmark = [
 ]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-ACCOUNTS = {"editor": make_editor, "curator": make_curator}
 
 axe = Axe()
 
 
-def sign_in_as(page, live_server, role):
-    # Transactional tests flush the tables, groups from the data migration included.
-    for name in (EDITORS_GROUP, CURATORS_GROUP):
-        Group.objects.get_or_create(name=name)
-    sign_in(page, live_server.url, ACCOUNTS[role]())
-
-
-def open_page_type(page, live_server, name):
-    page_type = PAGE_TYPES[name]
-    address = page_type.address(make_sample_content())
-    if page_type.role:
-        sign_in_as(page, live_server, page_type.role)
-    response = page.goto(f"{live_server.url}{address}")
-    # A broken or renamed page would otherwise be checked as the accessible error page it shows.
-    assert response.status == page_type.status, f"{name} ({address}) answered {response.status}"
-    if page_type.then:
-        page_type.then(page)
-
-
 @pytest.mark.parametrize("name", PAGE_TYPES)
 def test_page_type_has_no_wcag_21_aa_violation(live_server, page, name):
-    open_page_type(page, live_server, name)
+    open_page_type(page, live_server.url, name)
     results = axe.run(page, options=WCAG_21_AA)
     assert results.violations_count == 0, results.generate_report()
 
@@ -51,7 +28,7 @@ def test_page_type_has_no_wcag_21_aa_violation(live_server, page, name):
 def test_page_reads_at_phone_and_desktop_widths(live_server, page, width):
     # Reflow (WCAG 1.4.10): no sideways scrolling at 360 px, and no rule broken at either width.
     page.set_viewport_size({"width": width, "height": 800})
-    open_page_type(page, live_server, "practice")
+    open_page_type(page, live_server.url, "practice")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert axe.run(page, options=WCAG_21_AA).violations_count == 0
 
@@ -78,7 +55,7 @@ FOCUSED = """() => {
 
 
 def test_keyboard_reaches_every_control_on_the_home_page_with_visible_focus(live_server, page):
-    open_page_type(page, live_server, "home")
+    open_page_type(page, live_server.url, "home")
     control_count = page.evaluate(MARK_CONTROLS)
     reached = set()
     for _ in range(control_count + 5):

@@ -1,0 +1,117 @@
+"""Atom feeds of newly published practices and event reports.
+
+/feeds/practices/ takes the catalogue's parameters (search included), so the feed of a challenge,
+city or tag is /feeds/practices/?challenge=…, ?city=…, ?tag=…; /feeds/events/ lists the reports.
+Only published records appear, newest first. An entry's id is a tag URI made of the site's host,
+the day the record was created and its primary key: it never changes when the record is edited
+or renamed (a slug may change).
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+
+from cases.catalogue import CatalogueQuery
+
+from .selectors import catalogue_link_params, feed_events, feed_practices
+
+FEED_SIZE = 50
+
+
+def entry_id(host, record, kind):
+    """A tag URI (RFC 4151) that stays the record's for good."""
+    authority = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return f"tag:{authority},{record.created_at.date().isoformat()}:{kind}/{record.pk}"
+
+
+@dataclass
+class FeedRequest:
+    host: str
+    path: str
+    catalogue: CatalogueQuery | None = None
+
+
+class CityLearnFeed(Feed):
+    feed_type = Atom1Feed
+    item_guid_is_permalink = False
+    kind = ""
+
+    def get_object(self, request):
+        return FeedRequest(host=get_current_site(request).domain, path=request.get_full_path())
+
+    def feed_url(self, obj):
+        return obj.path
+
+    def item_guid(self, item):
+        return entry_id(item.feed_host, item, self.kind)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [challenge.name for challenge in item.challenges.all()]
+
+    def _with_host(self, items, obj):
+        # The host names each entry's id; items know nothing of the request otherwise.
+        items = list(items[:FEED_SIZE])
+        for item in items:
+            item.feed_host = obj.host
+        return items
+
+
+class PracticeFeed(CityLearnFeed):
+    """The practices of a catalogue view, newest published first."""
+
+    kind = "practice"
+
+    def get_object(self, request):
+        obj = super().get_object(request)
+        obj.catalogue = CatalogueQuery.from_get(request.GET)
+        return obj
+
+    def title(self, obj):
+        narrowed = [f"{chip['label']}: {chip['name']}" for chip in obj.catalogue.chips()]
+        if not narrowed:
+            return gettext("CityLearn: good practices")
+        return gettext("CityLearn: good practices (%(filters)s)") % {"filters": "; ".join(narrowed)}
+
+    def subtitle(self, obj):
+        return gettext("Good practices newly published in the CityLearn catalogue.")
+
+    def link(self, obj):
+        params = catalogue_link_params(obj.catalogue.params)
+        return reverse("cases:practice-list") + (f"?{params}" if params else "")
+
+    def items(self, obj):
+        return self._with_host(feed_practices(obj.catalogue.filter.qs), obj)
+
+
+class EventFeed(CityLearnFeed):
+    """Event reports, newest published first."""
+
+    kind = "event"
+
+    def title(self, obj):
+        return gettext("CityLearn: event reports")
+
+    def subtitle(self, obj):
+        return gettext("Event reports newly published in the CityLearn catalogue.")
+
+    def link(self, obj):
+        return reverse("cases:event-list")
+
+    def items(self, obj):
+        return self._with_host(feed_events(), obj)
