@@ -125,7 +125,7 @@ def evidence_of(practice):
     challenge_links = practice.challenge_links.select_related("challenge__theme").order_by(
         "challenge__name"
     )
-    return city_links_by_city(city_links), challenge_links
+    return city_links_by_city(city_links), list(challenge_links)
 
 
 def people_at_events_of(practice):

@@ -79,8 +79,10 @@ def practice_detail(request, slug):
     context = {
         "practice": practice,
         "cities": cities,
+        "city_list": [city for city, _links in cities],
         "city_names": ", ".join(city.name for city, _links in cities),
         "challenge_links": challenge_links,
+        "challenges": [link.challenge for link in challenge_links],
         "events": events_newest_first(practice.events.public()),
         "people": people_at_events_of(practice),
         "see_also": see_also_of(practice),

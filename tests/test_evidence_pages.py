@@ -1,6 +1,8 @@
 """The pages show what kind of record it is, what the source says behind every claim, who to
 ask, and never credit a city with what it only heard in the room."""
 
+import json
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
@@ -362,3 +364,39 @@ def test_person_page_query_count_does_not_grow(client, django_assert_num_queries
     # person with city, organisation and source; events; statements; records voiced
     with django_assert_num_queries(4):
         client.get(person.get_absolute_url())
+
+
+# --- Open data --------------------------------------------------------------------------------
+
+
+def test_the_api_gives_each_citys_role_with_its_passage_and_the_kind(client, strategy):
+    record = client.get(reverse("api:practice-detail", args=[strategy.slug])).json()
+    assert record["kind"] == "city_practice"
+    assert record["cities"] == [
+        {"slug": "berlin", "name": "Berlin", "role": "did", "passage": "their Smart City strategy"},
+        {"slug": "berlin", "name": "Berlin", "role": "presented", "passage": "presentations"},
+    ]
+
+
+def test_the_api_says_who_voiced_a_recommendation(client):
+    practice = recommendation(voiced_by="One attendee, not named.")
+    record = client.get(reverse("api:practice-detail", args=[practice.slug])).json()
+    assert (record["kind"], record["voiced_by"]) == ("recommendation", "One attendee, not named.")
+    assert record["voiced_by_passage"] == "it was agreed to explore further"
+
+
+def test_the_exports_name_the_kind_and_a_citys_roles(client, strategy):
+    data = json.loads(
+        b"".join(client.get(reverse("opendata:practice-export-json")).streaming_content)
+    )
+    (row,) = data["practices"]
+    assert row["kind"] == "city_practice"
+    assert [(city["slug"], city["role"]) for city in row["cities"]] == [
+        ("berlin", "did"),
+        ("berlin", "presented"),
+    ]
+    csv = b"".join(client.get(reverse("opendata:practice-export-csv")).streaming_content)
+    header, line = csv.decode().splitlines()[:2]
+    assert ",kind," in header
+    assert ",city_practice," in line
+    assert ",berlin," in line  # each city once among the slugs
