@@ -1,14 +1,31 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from challenges.admin import RelatedCountsAdmin
 
-from . import services
+from . import services, workflow
 from .forms import ReturnForm
-from .models import City, Country, Event, GoodPractice, Organisation, Source
+from .models import (
+    City,
+    Country,
+    Event,
+    EventChallenge,
+    EventCity,
+    EventPerson,
+    GoodPractice,
+    Organisation,
+    Person,
+    PracticeChallenge,
+    PracticeCity,
+    PracticeRedirect,
+    Source,
+    Statement,
+)
 from .search import practice_refresh_search
 from .workflow import Action
 
@@ -156,6 +173,88 @@ class PracticeInline(admin.TabularInline):
     extra = 0
 
 
+def _kept(formset):
+    """The cleaned values of the inline rows that will be saved (filled in, not deleted)."""
+    return [
+        (form, form.cleaned_data)
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class CityLinkFormSet(forms.BaseInlineFormSet):
+    """A public record's cities each need the passage that shows their role."""
+
+    def clean(self):
+        super().clean()
+        record = self.instance
+        if not workflow.is_public(record.status):
+            return
+        rows = [(form, data) for form, data in _kept(self) if data.get("city")]
+        for form, data in rows:
+            link = (data["city"].name, data["role"], data.get("passage", ""))
+            for message in workflow.passage_problems([link]):
+                form.add_error("passage", message)
+        if isinstance(record, GoodPractice):
+            roles = {data["role"] for _form, data in rows}
+            problem = workflow.role_problem(kind=record.kind, roles=roles)
+            if problem:
+                raise ValidationError(problem)
+
+
+class PracticeChallengeFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        practice = self.instance
+        if not workflow.is_public(practice.status):
+            return
+        problem = workflow.challenge_problem(
+            has_challenge=any(data.get("challenge") for _form, data in _kept(self)),
+            no_challenge_reason=practice.no_challenge_reason,
+        )
+        if problem:
+            raise ValidationError(problem)
+
+
+class CityLinkInline(admin.TabularInline):
+    formset = CityLinkFormSet
+    autocomplete_fields = ["city"]
+    fields = ["city", "role", "passage"]
+    extra = 0
+    verbose_name = _("city, its role and the passage that shows it")
+    verbose_name_plural = _("cities, their roles and the passages that show them")
+
+
+class ChallengeLinkInline(admin.TabularInline):
+    autocomplete_fields = ["challenge"]
+    fields = ["challenge", "basis", "passage"]
+    extra = 0
+
+
+class PracticeCityInline(CityLinkInline):
+    model = PracticeCity
+
+
+class PracticeChallengeInline(ChallengeLinkInline):
+    model = PracticeChallenge
+    formset = PracticeChallengeFormSet
+
+
+class EventCityInline(CityLinkInline):
+    model = EventCity
+
+
+class EventChallengeInline(ChallengeLinkInline):
+    model = EventChallenge
+
+
+class EventPersonInline(admin.TabularInline):
+    model = EventPerson
+    autocomplete_fields = ["person"]
+    fields = ["person", "part", "passage", "note"]
+    extra = 0
+
+
 @admin.register(Event)
 class EventAdmin(ReviewActionsMixin, admin.ModelAdmin):
     list_display = ["title", "starts_on", "format", "place", "status", "created_by", "updated_at"]
@@ -168,37 +267,87 @@ class EventAdmin(ReviewActionsMixin, admin.ModelAdmin):
         "host_city",
         "part_of",
         "organisers",
-        "cities",
-        "challenges",
+        "participating_organisations",
         "source",
         "created_by",
     ]
     readonly_fields = ["created_at", "updated_at", "published_at"]
-    inlines = [PracticeInline]
+    inlines = [
+        EventCityInline,
+        EventChallengeInline,
+        EventPersonInline,
+        PracticeInline,
+    ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status"]}),
         ("When and where", {"fields": ["starts_on", "ends_on", "place", "host_city", "format"]}),
-        ("Who and what", {"fields": ["part_of", "organisers", "cities", "challenges"]}),
+        ("Who", {"fields": ["part_of", "organisers", "participating_organisations"]}),
         ("Report", {"fields": ["report"]}),
         ("Source", {"fields": ["source", "source_quote"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).distinct()
+
+
+class GoodPracticeAdminForm(forms.ModelForm):
+    # No Meta: the admin builds the form from GoodPracticeAdmin's fieldsets.
+    def clean(self):
+        cleaned = super().clean()
+        if workflow.is_public(self.instance.status):
+            problems = workflow.voice_problems(
+                kind=cleaned.get("kind", ""),
+                voiced_by=cleaned.get("voiced_by", ""),
+                passage=cleaned.get("voiced_by_passage", ""),
+            )
+            for name, message in problems.items():
+                self.add_error(name, message)
+        return cleaned
+
 
 @admin.register(GoodPractice)
 class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
-    list_display = ["title", "stage", "status", "source", "created_by", "updated_at"]
-    list_filter = ["status", "stage", "challenges__theme", "challenges", "cities__country__region"]
+    form = GoodPracticeAdminForm
+    list_display = ["title", "kind", "stage", "status", "source", "created_by", "updated_at"]
+    list_filter = [
+        "status",
+        "kind",
+        "stage",
+        "challenges__theme",
+        "challenges",
+        "cities__country__region",
+    ]
     list_select_related = ["source", "created_by"]
-    search_fields = ["title", "slug", "summary", "description", "tags__name"]
+    search_fields = ["title", "slug", "summary", "description", "voiced_by", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["challenges", "cities", "events", "source", "created_by"]
+    autocomplete_fields = [
+        "events",
+        "see_also",
+        "source",
+        "created_by",
+        "voiced_by_person",
+        "voiced_by_organisation",
+    ]
     readonly_fields = ["created_at", "updated_at", "published_at"]
+    inlines = [PracticeCityInline, PracticeChallengeInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "summary", "stage", "status"]}),
+        (None, {"fields": ["title", "slug", "kind", "summary", "stage", "status"]}),
+        (
+            _("Who voiced it (recommendations)"),
+            {
+                "fields": [
+                    "voiced_by",
+                    "voiced_by_person",
+                    "voiced_by_organisation",
+                    "voiced_by_passage",
+                ]
+            },
+        ),
         ("The practice", {"fields": ["description", "results", "lessons", "transfer_conditions"]}),
-        ("Filed under", {"fields": ["challenges", "tags", "cities", "events"]}),
-        ("Source", {"fields": ["source", "source_quote"]}),
+        (_("The source's own view"), {"fields": ["author_view", "author_view_passage"]}),
+        ("Filed under", {"fields": ["no_challenge_reason", "tags", "events", "see_also"]}),
+        ("Source", {"fields": ["source", "source_quote", "further_passages"]}),
         ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
 
@@ -209,6 +358,54 @@ class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).distinct()
+
+
+class StatementInline(admin.StackedInline):
+    model = Statement
+    autocomplete_fields = ["source", "event", "practice"]
+    fields = ["quote", "is_reported_speech", "source", "event", "practice", "position"]
+    extra = 0
+
+
+class PersonEventInline(admin.TabularInline):
+    model = EventPerson
+    autocomplete_fields = ["event"]
+    fields = ["event", "part", "passage", "note"]
+    extra = 0
+
+
+@admin.register(Person)
+class PersonAdmin(RelatedCountsAdmin):
+    list_display = ["name", "role", "city", "organisation", "statement_count"]
+    list_filter = ["organisation", "city__country__region", "events"]
+    list_select_related = ["city", "organisation"]
+    search_fields = ["name", "slug", "role", "city__name", "organisation__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["city", "organisation", "source"]
+    fields = ["name", "slug", "role", "city", "organisation", "source", "passage", "note"]
+    inlines = [PersonEventInline, StatementInline]
+    related_counts = {"statement_count": "statements"}
+
+    @admin.display(description=_("statements"), ordering="statement_count")
+    def statement_count(self, person):
+        return person.statement_count
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = ["person", "quote", "source", "event", "is_reported_speech"]
+    list_filter = ["is_reported_speech", "source"]
+    list_select_related = ["person", "source", "event"]
+    search_fields = ["quote", "person__name"]
+    autocomplete_fields = ["person", "source", "event", "practice"]
+
+
+@admin.register(PracticeRedirect)
+class PracticeRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_slug", "practice"]
+    list_select_related = ["practice"]
+    search_fields = ["old_slug", "practice__title", "practice__slug"]
+    autocomplete_fields = ["practice"]
 
 
 # Taggit registers its own TagAdmin; replace it with one that autocompletes and counts usage.

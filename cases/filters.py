@@ -6,12 +6,22 @@ import django_filters
 from django import forms
 from django.core.cache import cache
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from challenges.models import Challenge, Theme
 
 from .caching import cache_key
-from .models import PUBLIC_STATUSES, City, Country, Event, GoodPractice, Region, TaggedPractice
+from .models import (
+    PUBLIC_STATUSES,
+    City,
+    Country,
+    Event,
+    GoodPractice,
+    Kind,
+    Region,
+    TaggedPractice,
+)
 from .search import filter_matching
 
 MAX_VALUES_PER_FILTER = 20
@@ -44,6 +54,7 @@ class SlugsFilter(django_filters.Filter):
 
 class PracticeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
+    kind = SlugsFilter(field_name="kind", label=_("Kind of record"))
     challenge = SlugsFilter(field_name="challenges__slug", label="Challenge")
     theme = SlugsFilter(field_name="challenges__theme__slug", label="Theme")
     tag = SlugsFilter(field_name="tags__slug", label="Tag")
@@ -79,10 +90,13 @@ class PracticeFilter(django_filters.FilterSet):
         return queryset
 
 
-def _through_counts(through, practice_field, prefix, practices, label="name", **conditions):
+def _through_counts(
+    through, practice_field, prefix, practices, label="name", distinct=None, **conditions
+):
     # Grouped on the link table: where a (practice, value) link is unique, as for challenges,
-    # tags, cities and events, a plain COUNT is exact and costs no DISTINCT sort.
-    distinct = prefix.count("__") > 1
+    # tags and events, a plain COUNT is exact and costs no DISTINCT sort.
+    if distinct is None:
+        distinct = prefix.count("__") > 1
     slug, name = f"{prefix}slug", f"{prefix}{label}"
     rows = (
         through.objects.filter(**{f"{practice_field}__in": practices.values("pk")}, **conditions)
@@ -115,7 +129,9 @@ def _tag_counts(practices):
 
 
 def _city_counts(practices):
-    return _through_counts(GoodPractice.cities.through, "goodpractice", "city__", practices)
+    # Distinct: a city that did and presented a practice is linked to it twice.
+    through = GoodPractice.cities.through
+    return _through_counts(through, "goodpractice", "city__", practices, distinct=True)
 
 
 def _country_counts(practices):
@@ -139,8 +155,13 @@ def _stage_counts(practices):
     return _choice_counts(practices, "stage", GoodPractice.Stage.choices)
 
 
+def _kind_counts(practices):
+    return _choice_counts(practices, "kind", Kind.choices)
+
+
 # Facet name -> (counter, where its values get their names), in display order.
 FACETS = {
+    "kind": (_kind_counts, Kind.choices),
     "challenge": (_challenge_counts, Challenge.objects),
     "theme": (_theme_counts, Theme.objects),
     "tag": (_tag_counts, Tag.objects),

@@ -113,7 +113,8 @@ def map_cities(filters: MapFilters) -> list[MapCity]:
             "city__latitude",
             "city__longitude",
         )
-        .annotate(practice_count=Count("goodpractice"))
+        # Distinct: a city that did and presented a practice is linked to it twice.
+        .annotate(practice_count=Count("goodpractice", distinct=True))
         .order_by("-practice_count", "city__name", "city__slug")
     )
     return [MapCity(*row) for row in rows]

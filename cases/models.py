@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
@@ -137,6 +138,38 @@ def is_curator(user):
     return user._is_curator
 
 
+class Kind(models.TextChoices):
+    """What kind of record a practice is: what the source says happened, and who says it."""
+
+    CITY_PRACTICE = "city_practice", _("City practice")
+    RECOMMENDATION = "recommendation", _("Recommendation")
+    CITY_PRESENTATION = "city_presentation", _("City presentation")
+
+
+class CityRole(models.TextChoices):
+    """What the source says a city had to do with a record or an event."""
+
+    DID = "did", _("Did it")
+    PRESENTED = "presented", _("Presented it")
+    TOOK_PART = "took_part", _("Took part")
+    SUBJECT = "subject", _("The source is about it")
+
+
+# A record stores only what the source says the city did, presented or is the subject of; that
+# a city took part in the event where a record was shared is said once, on the event.
+PRACTICE_CITY_ROLES = [CityRole.DID, CityRole.PRESENTED, CityRole.SUBJECT]
+EVENT_CITY_ROLES = [CityRole.TOOK_PART, CityRole.PRESENTED]
+# The roles that make a record the city's own, on its page and in the peer finder.
+OWN_ROLES = [CityRole.DID, CityRole.PRESENTED]
+
+
+class Basis(models.TextChoices):
+    """How directly the source ties a record or an event to a challenge."""
+
+    NAMED = "named", _("Named in the source")
+    CLOSE = "close", _("A close reading of the source")
+
+
 class ReviewedQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
@@ -178,7 +211,10 @@ class EventQuerySet(ReviewedQuerySet):
 class PracticeQuerySet(ReviewedQuerySet):
     def for_cards(self):
         # Everything cases/_practice_card.html touches, so lists keep a fixed query count.
-        return self.prefetch_related("cities", "challenges")
+        city_links = PracticeCity.objects.select_related("city").order_by("city__name", "role")
+        return self.prefetch_related(
+            models.Prefetch("city_links", queryset=city_links), "challenges"
+        )
 
 
 class ReviewedRecord(SlugKeyedModel):
@@ -249,11 +285,28 @@ class Event(ReviewedRecord):
         help_text="The main event this one took place alongside, if any.",
     )
     organisers = models.ManyToManyField(Organisation, blank=True, related_name="events")
+    participating_organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="events_taken_part",
+        help_text=_("Organisations the source says took part, besides the organisers."),
+    )
     cities = models.ManyToManyField(
-        City, blank=True, related_name="events", help_text="The cities that took part."
+        City,
+        through="EventCity",
+        blank=True,
+        related_name="events",
+        help_text="The cities that took part.",
     )
     challenges = models.ManyToManyField(
-        "challenges.Challenge", blank=True, related_name="events", help_text="Challenges raised."
+        "challenges.Challenge",
+        through="EventChallenge",
+        blank=True,
+        related_name="events",
+        help_text="Challenges raised.",
+    )
+    people = models.ManyToManyField(
+        "Person", through="EventPerson", blank=True, related_name="events"
     )
     report = models.TextField(blank=True, help_text="The event report. Markdown is accepted.")
     # The hidden token of the form that created the report: a double submit finds this row.
@@ -319,7 +372,9 @@ class TaggedPractice(TaggedItemBase):
 
 
 class GoodPractice(ReviewedRecord):
-    """A solution a city tried, written up so peers can reuse it."""
+    """A record of the catalogue, written up so peers can reuse it: what a city did (a city
+    practice), advice voiced at an event or in a publication (a recommendation), or a city's
+    account of its own situation (a city presentation)."""
 
     class Stage(models.TextChoices):
         IDEA = "idea", "Idea"
@@ -338,11 +393,86 @@ class GoodPractice(ReviewedRecord):
         blank=True,
         help_text="What a city needs for this to work there too.",
     )
-    stage = models.CharField(max_length=20, choices=Stage.choices, blank=True, db_index=True)
-    challenges = models.ManyToManyField(
-        "challenges.Challenge", blank=True, related_name="practices"
+    stage = models.CharField(
+        max_length=20,
+        choices=Stage.choices,
+        blank=True,
+        db_index=True,
+        help_text=_("Only where the source states it; left empty, it reads “Not stated”."),
     )
-    cities = models.ManyToManyField(City, blank=True, related_name="practices")
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.CITY_PRACTICE,
+        db_index=True,
+        help_text=_(
+            "A city practice: a named city did it. A recommendation: advice voiced at an event "
+            "or in a publication. A city presentation: a city presented its own situation."
+        ),
+    )
+    voiced_by = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Recommendations: who voiced it, as the source says (a person, an organisation, "
+            "“the participants”, “one attendee”, the report itself)."
+        ),
+    )
+    voiced_by_person = models.ForeignKey(
+        "Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="voiced_practices",
+        help_text=_("When one named person voiced it."),
+    )
+    voiced_by_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="voiced_practices",
+        help_text=_("When an organisation voiced it."),
+    )
+    voiced_by_passage = models.TextField(
+        blank=True, help_text=_("The words of the source that say who voiced it, copied exactly.")
+    )
+    author_view = models.TextField(
+        _("the source's own view"),
+        blank=True,
+        help_text=_(
+            "What the document itself concludes, kept apart from what participants said. "
+            "Shown as the source's view, never as the participants' words."
+        ),
+    )
+    author_view_passage = models.TextField(
+        blank=True, help_text=_("The words of the source that give its own view, copied exactly.")
+    )
+    further_passages = models.TextField(
+        blank=True,
+        help_text=_(
+            "More passages of the source that support this record, word for word, one per line."
+        ),
+    )
+    no_challenge_reason = models.TextField(
+        _("why no challenge"),
+        blank=True,
+        help_text=_(
+            "Only when the source ties this record to no challenge: say why. A published "
+            "record needs a challenge or this reason."
+        ),
+    )
+    challenges = models.ManyToManyField(
+        "challenges.Challenge", through="PracticeChallenge", blank=True, related_name="practices"
+    )
+    cities = models.ManyToManyField(
+        City, through="PracticeCity", blank=True, related_name="practices"
+    )
+    see_also = models.ManyToManyField(
+        "self",
+        blank=True,
+        help_text=_("Records that make the same point from another source; linked both ways."),
+    )
     events = models.ManyToManyField(
         Event, blank=True, related_name="practices", help_text="Events where it was shared."
     )
@@ -374,10 +504,13 @@ class GoodPractice(ReviewedRecord):
     def get_absolute_url(self):
         return reverse("cases:practice-detail", args=[self.slug])
 
-    def clean(self):
-        # M2M rows exist only once the practice is saved; new practices are checked by the form.
-        if self.pk and self.status == Status.PUBLISHED and not self.challenges.exists():
-            raise ValidationError("A published practice must address at least one challenge.")
+    @property
+    def is_recommendation(self):
+        return self.kind == Kind.RECOMMENDATION
+
+    def passages(self):
+        """The further passages, one per line, without blank lines."""
+        return [line.strip() for line in self.further_passages.splitlines() if line.strip()]
 
 
 class TransitionQuerySet(models.QuerySet):
@@ -427,3 +560,345 @@ class Transition(models.Model):
     @property
     def item(self):
         return self.event or self.practice
+
+
+class PracticeCityQuerySet(models.QuerySet):
+    def own(self):
+        """Links that make the record the city's own: it did or presented it, and the record
+        is not a recommendation (advice voiced somewhere is never what a city did)."""
+        return self.filter(role__in=OWN_ROLES).exclude(goodpractice__kind=Kind.RECOMMENDATION)
+
+
+class PracticeCityManager(models.Manager.from_queryset(PracticeCityQuerySet)):
+    def get_by_natural_key(self, practice_slug, city_slug, role):
+        return self.get(goodpractice__slug=practice_slug, city__slug=city_slug, role=role)
+
+
+class PracticeCity(models.Model):
+    """A city on a practice: its role, and the passage of the source that shows it."""
+
+    # The field names are those of the many-to-many table this model took over (migration 0007).
+    goodpractice = models.ForeignKey(
+        GoodPractice, on_delete=models.CASCADE, related_name="city_links"
+    )
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="practice_links")
+    role = models.CharField(
+        max_length=20,
+        choices=[(role.value, role.label) for role in PRACTICE_CITY_ROLES],
+        default=CityRole.DID,
+    )
+    passage = models.TextField(
+        blank=True,
+        help_text=_(
+            "The words of the source that show the city's role, copied exactly. "
+            "Needed before the record is published."
+        ),
+    )
+
+    objects = PracticeCityManager()
+
+    # No default ordering on link models: it would join the city (or challenge, or person) into
+    # every query of the table, prefetches and UNIONs included. Pages order where they list.
+    class Meta:
+        db_table = "cases_goodpractice_cities"
+        verbose_name = _("city on a practice")
+        verbose_name_plural = _("cities on practices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goodpractice", "city", "role"], name="practice_city_role_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=PRACTICE_CITY_ROLES), name="practice_city_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city} ({self.get_role_display().lower()})"
+
+    def natural_key(self):
+        return (self.goodpractice.slug, self.city.slug, self.role)
+
+    natural_key.dependencies = ["cases.goodpractice", "cases.city"]
+
+
+class EventCityManager(models.Manager):
+    def get_by_natural_key(self, event_slug, city_slug, role):
+        return self.get(event__slug=event_slug, city__slug=city_slug, role=role)
+
+
+class EventCity(models.Model):
+    """A city at an event: took part or presented, and the passage of the source that shows it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="city_links")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="event_links")
+    role = models.CharField(
+        max_length=20,
+        choices=[(role.value, role.label) for role in EVENT_CITY_ROLES],
+        default=CityRole.TOOK_PART,
+    )
+    passage = models.TextField(
+        blank=True,
+        help_text=_(
+            "The words of the source that show the city's role, copied exactly. "
+            "Needed before the report is published."
+        ),
+    )
+
+    objects = EventCityManager()
+
+    class Meta:
+        db_table = "cases_event_cities"
+        verbose_name = _("city at an event")
+        verbose_name_plural = _("cities at events")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "city", "role"], name="event_city_role_once"),
+            models.CheckConstraint(
+                condition=Q(role__in=EVENT_CITY_ROLES), name="event_city_role_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.city} ({self.get_role_display().lower()})"
+
+    def natural_key(self):
+        return (self.event.slug, self.city.slug, self.role)
+
+    natural_key.dependencies = ["cases.event", "cases.city"]
+
+
+class PracticeChallengeManager(models.Manager):
+    def get_by_natural_key(self, practice_slug, challenge_slug):
+        return self.get(goodpractice__slug=practice_slug, challenge__slug=challenge_slug)
+
+
+class PracticeChallenge(models.Model):
+    """A challenge a practice addresses, and the passage of the source that ties them."""
+
+    goodpractice = models.ForeignKey(
+        GoodPractice, on_delete=models.CASCADE, related_name="challenge_links"
+    )
+    challenge = models.ForeignKey(
+        "challenges.Challenge", on_delete=models.CASCADE, related_name="practice_links"
+    )
+    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    passage = models.TextField(
+        blank=True,
+        help_text=_(
+            "The words of the source that tie the record to the challenge, copied exactly."
+        ),
+    )
+
+    objects = PracticeChallengeManager()
+
+    class Meta:
+        db_table = "cases_goodpractice_challenges"
+        verbose_name = _("challenge of a practice")
+        verbose_name_plural = _("challenges of practices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goodpractice", "challenge"], name="practice_challenge_once"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.challenge)
+
+    def natural_key(self):
+        return (self.goodpractice.slug, self.challenge.slug)
+
+    natural_key.dependencies = ["cases.goodpractice", "challenges.challenge"]
+
+
+class EventChallengeManager(models.Manager):
+    def get_by_natural_key(self, event_slug, challenge_slug):
+        return self.get(event__slug=event_slug, challenge__slug=challenge_slug)
+
+
+class EventChallenge(models.Model):
+    """A challenge raised at an event, and the passage of the source that shows it."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="challenge_links")
+    challenge = models.ForeignKey(
+        "challenges.Challenge", on_delete=models.CASCADE, related_name="event_links"
+    )
+    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    passage = models.TextField(
+        blank=True,
+        help_text=_("The words of the source that show the challenge was raised, copied exactly."),
+    )
+
+    objects = EventChallengeManager()
+
+    class Meta:
+        db_table = "cases_event_challenges"
+        verbose_name = _("challenge raised at an event")
+        verbose_name_plural = _("challenges raised at events")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "challenge"], name="event_challenge_once"),
+        ]
+
+    def __str__(self):
+        return str(self.challenge)
+
+    def natural_key(self):
+        return (self.event.slug, self.challenge.slug)
+
+    natural_key.dependencies = ["cases.event", "challenges.challenge"]
+
+
+class Person(SlugKeyedModel):
+    """Someone a source names: a speaker, an official, an expert or an author, to ask about it."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True)
+    role = models.CharField(
+        max_length=300, blank=True, help_text=_("Their role or title, as the source gives it.")
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    passage = models.TextField(
+        blank=True,
+        help_text=_("The words of the source that name them and their role, copied exactly."),
+    )
+    note = models.TextField(
+        blank=True,
+        help_text=_(
+            "What a reader should know about what the source says of them. No contact details "
+            "the source does not give."
+        ),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("people")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:person-detail", args=[self.slug])
+
+
+class EventPersonManager(models.Manager):
+    def get_by_natural_key(self, event_slug, person_slug):
+        return self.get(event__slug=event_slug, person__slug=person_slug)
+
+
+class EventPerson(models.Model):
+    """A person at an event: what part the source gives them there, with its words."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="event_links")
+    part = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=_("Their part at the event as the source gives it: chair, speaker, contributor."),
+    )
+    passage = models.TextField(
+        blank=True, help_text=_("The words of the source that show it, copied exactly.")
+    )
+    note = models.TextField(blank=True, help_text=_("What the source leaves open."))
+
+    objects = EventPersonManager()
+
+    class Meta:
+        verbose_name = _("person at an event")
+        verbose_name_plural = _("people at events")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "person"], name="event_person_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} at {self.event}"
+
+    def natural_key(self):
+        return (self.event.slug, self.person.slug)
+
+    natural_key.dependencies = ["cases.event", "cases.person"]
+
+
+class StatementManager(models.Manager):
+    def get_by_natural_key(self, person_slug, position):
+        return self.get(person__slug=person_slug, position=position)
+
+
+class Statement(models.Model):
+    """Something a person said, word for word as a source reports it."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements")
+    quote = models.TextField(help_text=_("Word for word from the source."))
+    is_reported_speech = models.BooleanField(
+        default=False,
+        help_text=_(
+            "The source reports what they said in its own words: shown as reported, "
+            "not as their quote."
+        ),
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
+    event = models.ForeignKey(
+        Event,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text=_("Where they said it, when the source says."),
+    )
+    practice = models.ForeignKey(
+        GoodPractice,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="statements",
+        help_text=_("The record it backs, if any."),
+    )
+    position = models.PositiveSmallIntegerField(
+        default=1, help_text=_("A person's statements are listed in ascending order of this.")
+    )
+
+    objects = StatementManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "position"], name="statement_position_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.person}: {self.quote[:60]}"
+
+    def natural_key(self):
+        return (self.person.slug, self.position)
+
+    natural_key.dependencies = ["cases.person"]
+
+
+class PracticeRedirectManager(models.Manager):
+    def get_by_natural_key(self, old_slug):
+        return self.get(old_slug=old_slug)
+
+
+class PracticeRedirect(models.Model):
+    """An address a practice had before it was merged into another: it answers 301 there."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE, related_name="redirects")
+
+    objects = PracticeRedirectManager()
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.practice.slug}"
+
+    def natural_key(self):
+        return (self.old_slug,)
+
+    natural_key.dependencies = ["cases.goodpractice"]

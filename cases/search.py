@@ -70,10 +70,12 @@ class Document(NamedTuple):
 def _document(practice) -> Document:
     challenges = list(practice.challenges.all())
     cities = list(practice.cities.all())
+    # dict.fromkeys drops repeats in order: a set's order changes from one process to the next,
+    # and what is stored for the seed must not.
     names = [
         *(challenge.name for challenge in challenges),
-        *(city.name for city in cities),
-        *{city.country.name for city in cities},
+        *dict.fromkeys(city.name for city in cities),
+        *dict.fromkeys(city.country.name for city in cities),
         *(tag.name for tag in practice.tags.all()),
     ]
     texts = [
@@ -82,7 +84,7 @@ def _document(practice) -> Document:
         practice.lessons,
         practice.transfer_conditions,
         practice.source_quote,
-        *{challenge.theme.name for challenge in challenges},
+        *dict.fromkeys(challenge.theme.name for challenge in challenges),
         *(event.title for event in practice.events.all()),
     ]
     return Document(practice.pk, practice.title, practice.summary, " ".join(names), " ".join(texts))

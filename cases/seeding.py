@@ -8,6 +8,10 @@ records added in the same run, so a link a curator removed from an existing reco
 
 `seed_restore_plan()` says what putting the seed's version of chosen records back would change,
 field by field and link by link, and `seed_restore()` does it (`manage.py restore_seed_records`).
+
+A practice's and an event's cities, challenges and people are rows of their own (each with the
+passage of the source that shows it, in fixtures such as practice_cities.json): they are added
+and restored with their record, like its tags.
 """
 
 import json
@@ -20,7 +24,19 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.python import Deserializer
 from django.db import IntegrityError, transaction
 
-from .models import Event, GoodPractice, TaggedPractice, Transition
+from .models import (
+    Event,
+    EventChallenge,
+    EventCity,
+    EventPerson,
+    GoodPractice,
+    Person,
+    PracticeChallenge,
+    PracticeCity,
+    Statement,
+    TaggedPractice,
+    Transition,
+)
 from .search import practice_refresh_search
 
 # Dependency order: each file refers only to records of the files before it (an event may
@@ -32,11 +48,54 @@ SEED_FIXTURES = [
     "cities",
     "organisations",
     "sources",
+    "people",
     "events",
+    "event_cities",
+    "event_challenges",
+    "event_people",
     "practices",
+    "practice_cities",
+    "practice_challenges",
+    "practice_redirects",
+    "statements",
     "tags",
     "tagged_practices",
 ]
+# Rows that belong to a record (the fields naming it): added only with a record added in the
+# same run, so a link a curator removed from a record that is there stays removed.
+LINK_OWNERS = {
+    TaggedPractice: ["content_object"],
+    PracticeCity: ["goodpractice"],
+    PracticeChallenge: ["goodpractice"],
+    EventCity: ["event"],
+    EventChallenge: ["event"],
+    EventPerson: ["event", "person"],
+    Statement: ["person"],
+}
+LINK_FIXTURES = {
+    "tagged_practices",
+    "practice_cities",
+    "practice_challenges",
+    "event_cities",
+    "event_challenges",
+    "event_people",
+    "statements",
+}
+# The rows restore compares and puts back with their record, by name: (fixture, the field that
+# names the record, the field that names what it links to, what else the row says).
+RECORD_LINKS = {
+    GoodPractice: {
+        "cities": ("practice_cities", "goodpractice", "city", ("role", "passage")),
+        "challenges": ("practice_challenges", "goodpractice", "challenge", ("basis", "passage")),
+    },
+    Event: {
+        "cities": ("event_cities", "event", "city", ("role", "passage")),
+        "challenges": ("event_challenges", "event", "challenge", ("basis", "passage")),
+        "people": ("event_people", "event", "person", ("part", "passage", "note")),
+    },
+}
+# Records whose addition in a run lets their link rows be added too.
+LINKED_RECORDS = (GoodPractice, Event, Person)
 # Timestamps of the row, not content: restoring a record does not wind them back.
 ROW_TIMESTAMPS = {"created_at", "updated_at"}
 RESTORE_COMMENT = "Restored the seed's version (manage.py restore_seed_records)."
@@ -56,9 +115,9 @@ def _fixture(name: str) -> list[dict]:
 
 
 def _seed_records() -> list[dict]:
-    """Every seed record but the tag links, in dependency order."""
+    """Every seed record but the link rows, in dependency order."""
     return [
-        record for name in SEED_FIXTURES if name != "tagged_practices" for record in _fixture(name)
+        record for name in SEED_FIXTURES if name not in LINK_FIXTURES for record in _fixture(name)
     ]
 
 
@@ -121,17 +180,17 @@ class SeedReport:
 def seed_add_missing() -> SeedReport:
     """Add the seed records that are missing, with their links; change nothing that exists."""
     report = SeedReport()
-    added_practices = {}
+    added_practices, added = {}, set()
     for name in SEED_FIXTURES:
         waiting = []
         for record in _fixture(name):
             model = apps.get_model(record["model"])
-            # A tag is a link of its practice: only a practice added now gets its tags.
-            is_link_of_kept_practice = (
-                model is TaggedPractice
-                and record["fields"]["content_object"][0] not in added_practices
-            )
-            if is_link_of_kept_practice:
+            # A tag, a city or a challenge is a link of its record: only a record added now
+            # gets its links.
+            if model in LINK_OWNERS and not any(
+                (model._meta.get_field(owner).related_model, record["fields"][owner][0]) in added
+                for owner in LINK_OWNERS[model]
+            ):
                 continue
             try:
                 item = _deserialize(record)
@@ -144,6 +203,8 @@ def seed_add_missing() -> SeedReport:
             if not _insert(item, record, report.skipped):
                 continue
             report.added[model._meta.verbose_name_plural] += 1
+            if model in LINKED_RECORDS:
+                added.add((model, item.object.slug))
             if model is GoodPractice:
                 added_practices[item.object.slug] = item.object.pk
             if item.deferred_fields:
@@ -180,6 +241,9 @@ class RecordRestore:
     links_removed: dict[str, list] = field(default_factory=dict)
     tags_added: list[str] = field(default_factory=list)
     tags_removed: list[str] = field(default_factory=list)
+    # Link rows (a city with its role and passage...) by RECORD_LINKS name: (slug, *details).
+    rows_added: dict[str, list] = field(default_factory=dict)
+    rows_removed: dict[str, list] = field(default_factory=dict)
     unresolved: list[str] = field(default_factory=list)
 
     @property
@@ -189,7 +253,15 @@ class RecordRestore:
     @property
     def has_changes(self) -> bool:
         return self.current is None or any(
-            [self.fields, self.links_added, self.links_removed, self.tags_added, self.tags_removed]
+            [
+                self.fields,
+                self.links_added,
+                self.links_removed,
+                self.tags_added,
+                self.tags_removed,
+                self.rows_added,
+                self.rows_removed,
+            ]
         )
 
     def lines(self) -> list[str]:
@@ -203,8 +275,72 @@ class RecordRestore:
                 lines += [f"  {sign} {name}: {key}" for key in _natural(related, pks)]
         lines += [f"  + tags: {name}" for name in self.tags_added]
         lines += [f"  - tags: {name}" for name in self.tags_removed]
+        for sign, rows in (("+", self.rows_added), ("-", self.rows_removed)):
+            for name, items in rows.items():
+                lines += [
+                    f"  {sign} {name}: {key} ({', '.join(_shown(value) for value in details)})"
+                    for key, *details in items
+                ]
         lines += [f"  ! {problem}" for problem in self.unresolved]
         return lines
+
+
+def _seed_rows(model, slug: str) -> dict[str, list[dict]]:
+    """The seed's link rows of one record, by RECORD_LINKS name, as fixture records."""
+    return {
+        name: [record for record in _fixture(fixture) if record["fields"][owner][0] == slug]
+        for name, (fixture, owner, _other, _details) in RECORD_LINKS.get(model, {}).items()
+    }
+
+
+def _row_key(record: dict, other: str, details) -> tuple:
+    fields = record["fields"]
+    return (fields[other][0], *(fields.get(detail, "") for detail in details))
+
+
+def _compare_rows(restore: RecordRestore) -> None:
+    model, current = restore.model, restore.current
+    if model not in RECORD_LINKS:
+        return
+    seed_rows = _seed_rows(model, current.slug)
+    for name, (_fixture, owner, other, details) in RECORD_LINKS.get(model, {}).items():
+        through = model._meta.get_field(name).remote_field.through
+        there = set(
+            through.objects.filter(**{owner: current}).values_list(f"{other}__slug", *details)
+        )
+        wanted = {_row_key(record, other, details) for record in seed_rows[name]}
+        if wanted - there:
+            restore.rows_added[name] = sorted(wanted - there)
+        if there - wanted:
+            restore.rows_removed[name] = sorted(there - wanted)
+        related = through._meta.get_field(other).related_model
+        known = set(
+            related._default_manager.filter(slug__in=[row[0] for row in wanted]).values_list(
+                "slug", flat=True
+            )
+        )
+        for slug, *_details in sorted(wanted - there):
+            if slug not in known:
+                restore.unresolved.append(f"{name}: {slug} is missing (run seed)")
+
+
+def _write_rows(restore: RecordRestore, record) -> None:
+    """Give the record the seed's link rows: remove the others, add the seed's that are missing."""
+    model = restore.model
+    for name, (_fixture, owner, other, details) in RECORD_LINKS.get(model, {}).items():
+        through = model._meta.get_field(name).remote_field.through
+        for slug, *values in restore.rows_removed.get(name, []):
+            through.objects.filter(
+                **{owner: record, f"{other}__slug": slug}, **dict(zip(details, values, strict=True))
+            ).delete()
+        missing = set(restore.rows_added.get(name, []))
+        related = through._meta.get_field(other).related_model
+        for row in _seed_rows(model, record.slug)[name]:
+            if restore.current is None or _row_key(row, other, details) in missing:
+                linked = row["fields"][other][0]
+                if not related._default_manager.filter(slug=linked).exists():
+                    raise DeserializationError(f"{name} of {record.slug}: {linked} is missing")
+                _deserialize(row).save()
 
 
 def _compare(restore: RecordRestore, seed_tags: list[str]) -> None:
@@ -234,6 +370,7 @@ def _compare(restore: RecordRestore, seed_tags: list[str]) -> None:
         there = set(current.tags.names())
         restore.tags_added = sorted(set(seed_tags) - there)
         restore.tags_removed = sorted(there - set(seed_tags))
+    _compare_rows(restore)
 
 
 def seed_restore_plan(*, slugs: list[str] | None, lock: bool = False) -> list[RecordRestore]:
@@ -273,6 +410,7 @@ def _apply(restore: RecordRestore, seed_tags: list[str]) -> None:
             restore.item.save_deferred_fields()
         if model is GoodPractice:
             _add_tags(seed, seed_tags)
+        _write_rows(restore, seed)
         return
     changed = {name for name, _now, _seed in restore.fields}
     if "status" in changed and model in (Event, GoodPractice):
@@ -299,6 +437,7 @@ def _apply(restore: RecordRestore, seed_tags: list[str]) -> None:
         _add_tags(current, restore.tags_added)
     if restore.tags_removed:
         current.tags.remove(*restore.tags_removed)
+    _write_rows(restore, current)
 
 
 @transaction.atomic

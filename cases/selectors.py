@@ -4,16 +4,30 @@ Views call these and render; nothing here knows about requests, forms or templat
 """
 
 from collections import defaultdict
+from itertools import groupby
 
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 
 from challenges.models import Challenge, Theme
 
-from .models import City, Event, GoodPractice, Status, TaggedPractice
+from .models import (
+    PUBLIC_STATUSES,
+    City,
+    CityRole,
+    Event,
+    EventCity,
+    EventPerson,
+    GoodPractice,
+    Organisation,
+    Person,
+    PracticeCity,
+    Status,
+    TaggedPractice,
+)
 from .search import annotate_relevance
 
 PAGE_SIZE = 20
@@ -81,14 +95,51 @@ def catalogue_practices(practices, *, query, sort):
 
 
 def practices_of_city(city):
-    """Published practices that name the city or were shared at an event it took part in."""
+    """Published practices the city did or presented, those about it, and those shared at the
+    events it took part in, each marked with `is_own` and `is_about` (False, False: shared at an
+    event it took part in). A city is never credited with what it only heard in the room."""
     # A practice shared at an event the city took part in often names no city (the sources
-    # credit "the cities present"), so it belongs on the page of every city that was there.
-    shared_at_its_events = GoodPractice.events.through.objects.filter(event__cities=city)
-    return GoodPractice.objects.published().filter(
-        Q(pk__in=city.practices.values("pk"))
-        | Q(pk__in=shared_at_its_events.values("goodpractice_id"))
+    # credit "the cities present"), so it is listed for every city that was there, as such.
+    named = PracticeCity.objects.filter(city=city)
+    shared_at_its_events = GoodPractice.events.through.objects.filter(event__city_links__city=city)
+    own = PracticeCity.objects.own().filter(city=city, goodpractice=OuterRef("pk"))
+    about = named.filter(role=CityRole.SUBJECT, goodpractice=OuterRef("pk"))
+    return (
+        GoodPractice.objects.published()
+        .filter(
+            Q(pk__in=named.values("goodpractice_id"))
+            | Q(pk__in=shared_at_its_events.values("goodpractice_id"))
+        )
+        .annotate(is_own=Exists(own), is_about=Exists(about))
     )
+
+
+def city_links_by_city(links):
+    """[(city, [its links])] from links ordered by city: one entry per city, its roles in order."""
+    return [(city, list(group)) for city, group in groupby(links, key=lambda link: link.city)]
+
+
+def evidence_of(practice):
+    """The links a practice page shows with their passages: cities by city, and challenges."""
+    city_links = practice.city_links.select_related("city__country").order_by("city__name", "role")
+    challenge_links = practice.challenge_links.select_related("challenge__theme").order_by(
+        "challenge__name"
+    )
+    return city_links_by_city(city_links), list(challenge_links)
+
+
+def people_at_events_of(practice):
+    """Who the sources name at the public events where the practice was shared."""
+    return (
+        EventPerson.objects.filter(event__in=practice.events.public())
+        .select_related("person__city", "person__organisation", "event")
+        .order_by("person__name", "event__title")
+    )
+
+
+def see_also_of(practice):
+    """The published records a curator linked to this one: the same point from another source."""
+    return practice.see_also.published().select_related("source").order_by("title")
 
 
 def related_practices(practice):
@@ -172,11 +223,17 @@ def challenge_ids_faced_by(city):
 
 
 def cities_with_practice_counts():
-    """Every city with `practice_count` (published), by region, country and name."""
-    published = Q(practices__status=Status.PUBLISHED)
+    """Every city with `practice_count`: the published practices it did or presented itself."""
+    own = PracticeCity.objects.own().filter(goodpractice__status=Status.PUBLISHED)
+    own_count = (
+        own.filter(city=OuterRef("pk"))
+        .values("city")
+        .annotate(count=Count("goodpractice", distinct=True))
+        .values("count")
+    )
     return (
         City.objects.select_related("country")
-        .annotate(practice_count=Count("practices", filter=published))
+        .annotate(practice_count=Coalesce(Subquery(own_count), Value(0)))
         .order_by("country__region", "country__name", "name")
     )
 
@@ -188,11 +245,12 @@ def cities_facing(challenge):
 
 
 def city_challenge_pairs(*, challenge_ids=None, city_ids=None, region=""):
-    """Distinct (city id, challenge id): challenges of a city's published practices and events."""
-    practice_pairs = GoodPractice.cities.through.objects.filter(
+    """Distinct (city id, challenge id): challenges of the published practices a city did or
+    presented, and of the published events it took part in."""
+    practice_pairs = PracticeCity.objects.own().filter(
         goodpractice__status=Status.PUBLISHED, goodpractice__challenges__isnull=False
     )
-    event_pairs = Event.cities.through.objects.filter(
+    event_pairs = EventCity.objects.filter(
         event__status=Status.PUBLISHED, event__challenges__isnull=False
     )
     if challenge_ids is not None:
@@ -234,8 +292,8 @@ def peers_of_city(city, challenge_ids):
 def peers_facing(challenges, *, region=""):
     """The cities that face most of the challenges (in the region, if given), best first.
 
-    Each city gets `shared_challenge_ids` and `peer_practices`: its published practices that
-    address any of the challenges, by title.
+    Each city gets `shared_challenge_ids` and `peer_practices`: the published practices it did
+    or presented that address any of the challenges, by title (never a recommendation).
     """
     if not challenges:
         return []
@@ -244,7 +302,8 @@ def peers_facing(challenges, *, region=""):
     peers = rank_cities(pairs, limit=PEER_FINDER_LIMIT)
     # What each peer did about the chosen challenges: one query for all of them.
     links = (
-        GoodPractice.cities.through.objects.filter(
+        PracticeCity.objects.own()
+        .filter(
             city__in=[city.pk for city in peers],
             goodpractice__status=Status.PUBLISHED,
             goodpractice__challenges__in=challenge_ids,
@@ -253,9 +312,82 @@ def peers_facing(challenges, *, region=""):
         .order_by("goodpractice__title")
         .distinct()
     )
-    practices_by_city = defaultdict(list)
+    practices_by_city = defaultdict(dict)
     for link in links:
-        practices_by_city[link.city_id].append(link.goodpractice)
+        # A city that did and presented a practice has two links to it: list it once.
+        practices_by_city[link.city_id][link.goodpractice_id] = link.goodpractice
     for city in peers:
-        city.peer_practices = practices_by_city[city.pk]
+        city.peer_practices = list(practices_by_city[city.pk].values())
     return peers
+
+
+# Event pages
+
+
+def events_of_city(city):
+    """The published events the city took part in or presented at, each once."""
+    event_ids = EventCity.objects.filter(city=city).values("event_id")
+    return events_newest_first(Event.objects.published().filter(pk__in=event_ids))
+
+
+def event_organisations(event):
+    """(organisers, participating organisations) of the event, in one query."""
+    organisations = (
+        Organisation.objects.filter(Q(events=event) | Q(events_taken_part=event))
+        .annotate(
+            is_organiser=Exists(
+                Event.organisers.through.objects.filter(event=event, organisation=OuterRef("pk"))
+            )
+        )
+        .order_by("name")
+        .distinct()
+    )
+    organisations = list(organisations)
+    return (
+        [organisation for organisation in organisations if organisation.is_organiser],
+        [organisation for organisation in organisations if not organisation.is_organiser],
+    )
+
+
+def event_evidence(event):
+    """The event's cities by city with their roles and passages, and its challenge links."""
+    city_links = event.city_links.select_related("city__country").order_by("city__name", "role")
+    challenge_links = event.challenge_links.select_related("challenge").order_by("challenge__name")
+    return city_links_by_city(city_links), challenge_links
+
+
+def people_at(event):
+    return event.person_links.select_related("person__city", "person__organisation").order_by(
+        "person__name"
+    )
+
+
+# People
+
+
+def people_with_statement_counts():
+    return (
+        Person.objects.select_related("city", "organisation")
+        .annotate(statement_count=Count("statements"))
+        .order_by("name")
+    )
+
+
+def people_of_city(city):
+    return city.people.select_related("organisation").order_by("name")
+
+
+def events_of_person(person):
+    """The person's part at each public event the sources name them at."""
+    return (
+        person.event_links.filter(event__status__in=PUBLIC_STATUSES)
+        .select_related("event")
+        .order_by("event__title")
+    )
+
+
+def what_a_person_said(person):
+    """Their statements, each with its source, event and the record it backs."""
+    return person.statements.select_related("source", "event", "practice").order_by(
+        "position", "pk"
+    )

@@ -15,7 +15,17 @@ from django.utils.text import slugify
 from challenges.models import Challenge
 
 from . import workflow
-from .models import City, Country, Event, GoodPractice, Organisation, Source, Status, Transition
+from .models import (
+    City,
+    CityRole,
+    Country,
+    Event,
+    GoodPractice,
+    Organisation,
+    Source,
+    Status,
+    Transition,
+)
 from .search import practice_refresh_search
 from .workflow import Action
 
@@ -103,10 +113,13 @@ def event_report_problems(*, event: Event, is_new_work: bool = True) -> list[Pro
     """What the report lacks for review (new work) or to stay public (a curator's later edit)."""
     if not is_new_work:
         requirements = workflow.PUBLIC_PRACTICE_REQUIREMENTS
-        return [
+        return event_evidence_problems(event=event) + [
             problem
             for practice in report_practices(event)
-            for problem in practice_problems(practice=practice, requirements=requirements)
+            for problem in [
+                *practice_problems(practice=practice, requirements=requirements),
+                *practice_evidence_problems(practice=practice),
+            ]
         ]
     problems = [
         Problem(event, name, message)
@@ -135,13 +148,38 @@ def practice_problems(
     values = {
         "summary": practice.summary.strip(),
         "description": practice.description.strip(),
-        "challenges": practice.challenges.exists(),
+        # A curator may file a record under no challenge when the source names none, and
+        # says why (the editor's form has no such field: new work picks a challenge).
+        "challenges": practice.challenges.exists() or practice.no_challenge_reason.strip(),
         "cities": practice.cities.exists(),
     }
     return [
         Problem(practice, name, message)
         for name, message in workflow.missing(values, requirements).items()
     ]
+
+
+def _city_links(links) -> list[tuple[str, str, str]]:
+    return [(link.city.name, link.role, link.passage) for link in links.select_related("city")]
+
+
+def practice_evidence_problems(*, practice: GoodPractice) -> list[Problem]:
+    """What the practice lacks of its source to be public: passages, its city, who voiced it."""
+    links = _city_links(practice.city_links)
+    messages = workflow.passage_problems(links)
+    role_problem = workflow.role_problem(kind=practice.kind, roles={role for _, role, _ in links})
+    if role_problem:
+        messages.append(role_problem)
+    problems = [Problem(practice, "cities", message) for message in messages]
+    voice_problems = workflow.voice_problems(
+        kind=practice.kind, voiced_by=practice.voiced_by, passage=practice.voiced_by_passage
+    )
+    return problems + [Problem(practice, name, message) for name, message in voice_problems.items()]
+
+
+def event_evidence_problems(*, event: Event) -> list[Problem]:
+    messages = workflow.passage_problems(_city_links(event.city_links))
+    return [Problem(event, "cities", message) for message in messages]
 
 
 def _check_version(item, expected_version):
@@ -176,7 +214,9 @@ def event_report_save(
         event.source = _source_create(changes.new_source)
     _event_save(event, creation_token=creation_token)
 
-    event.cities.set([*changes.cities, *_cities_get_or_create(changes.new_cities)])
+    # A city ticked on the form took part; its passage is given in the admin before publishing.
+    cities = [*changes.cities, *_cities_get_or_create(changes.new_cities)]
+    event.cities.set(cities, through_defaults={"role": CityRole.TOOK_PART})
     event.challenges.set(changes.challenges)
     event.organisers.set(changes.organisers)
     for practice_changes in changes.practices:
@@ -269,7 +309,8 @@ def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPract
     practice.save()
     practice.events.add(event)
     practice.challenges.set(changes.challenges)
-    practice.cities.set(changes.cities)
+    # The form's "cities behind it" did it; the passages are given in the admin before publishing.
+    practice.cities.set(changes.cities, through_defaults={"role": CityRole.DID})
     practice.tags.set(changes.tags)
     return practice
 
@@ -305,7 +346,12 @@ def item_move(*, item: Event | GoodPractice, action: Action, user, comment: str 
     comment = _comment_for(action, comment)
     needs_completeness = action in (Action.SUBMIT, Action.PUBLISH)
     if isinstance(item, GoodPractice) and needs_completeness:
-        _raise_problems(practice_problems(practice=item))
+        problems = practice_problems(practice=item)
+        if action is Action.PUBLISH:
+            problems += practice_evidence_problems(practice=item)
+        _raise_problems(problems)
+    if isinstance(item, Event) and action is Action.PUBLISH:
+        _raise_problems(event_evidence_problems(event=item))
     _record_move(item, action, user=user, comment=comment)
     if isinstance(item, GoodPractice) and action in (Action.PUBLISH, Action.ARCHIVE):
         practice_refresh_search(practice_ids=[item.pk])
@@ -318,7 +364,12 @@ def _event_report_move(*, event: Event, action: Action, user, comment: str = "")
     workflow.check_move(user, event, action)
     comment = _comment_for(action, comment)
     if action in (Action.SUBMIT, Action.PUBLISH):
-        _raise_problems(event_report_problems(event=event))
+        problems = event_report_problems(event=event)
+        if action is Action.PUBLISH:
+            problems += event_evidence_problems(event=event)
+            for practice in report_practices(event):
+                problems += practice_evidence_problems(practice=practice)
+        _raise_problems(problems)
     practices = list(report_practices(event).select_for_update())
     _record_move(event, action, user=user, comment=comment)
     for practice in practices:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("events/", views.event_list, name="event-list"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("peers/", views.peer_finder, name="peer-finder"),
+    path("people/", views.person_list, name="person-list"),
+    path("people/<slug:slug>/", views.person_detail, name="person-detail"),
     path("map/", views.city_map, name="map"),
 ]
 

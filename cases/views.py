@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from challenges.models import Challenge, Theme
 
@@ -7,21 +7,32 @@ from .caching import cache_public_page
 from .catalogue import CatalogueQuery, peer_chips
 from .filters import SlugListField
 from .maps import WORLD, MapFilters, map_cities, map_marks
-from .models import City, Event, GoodPractice, Region
+from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
 from .selectors import (
     PAGE_SIZE,
     challenge_ids_faced_by,
     cities_facing,
     cities_with_practice_counts,
+    event_evidence,
+    event_organisations,
     events_newest_first,
+    events_of_city,
+    events_of_person,
+    evidence_of,
     newest_practices,
     peers_facing,
     peers_of_city,
+    people_at,
+    people_at_events_of,
+    people_of_city,
+    people_with_statement_counts,
     practice_cards,
     practices_of_city,
     related_challenges,
     related_practices,
+    see_also_of,
     themes_with_counts,
+    what_a_person_said,
 )
 
 
@@ -54,13 +65,27 @@ def practice_list(request):
 
 @cache_public_page
 def practice_detail(request, slug):
-    queryset = GoodPractice.objects.visible_to(request.user).select_related("source")
-    practice = get_object_or_404(queryset, slug=slug)
+    queryset = GoodPractice.objects.visible_to(request.user).select_related(
+        "source", "voiced_by_person", "voiced_by_organisation"
+    )
+    practice = queryset.filter(slug=slug).first()
+    if practice is None:
+        # A practice merged into another keeps its address: it answers 301 there.
+        merged = get_object_or_404(
+            PracticeRedirect.objects.select_related("practice"), old_slug=slug
+        )
+        return redirect(merged.practice, permanent=True)
+    cities, challenge_links = evidence_of(practice)
     context = {
         "practice": practice,
-        "challenges": practice.challenges.select_related("theme"),
-        "cities": practice.cities.select_related("country"),
+        "cities": cities,
+        "city_list": [city for city, _links in cities],
+        "city_names": ", ".join(city.name for city, _links in cities),
+        "challenge_links": challenge_links,
+        "challenges": [link.challenge for link in challenge_links],
         "events": events_newest_first(practice.events.public()),
+        "people": people_at_events_of(practice),
+        "see_also": see_also_of(practice),
         "tags": practice.tags.order_by("name"),
         "related": related_practices(practice),
     }
@@ -79,9 +104,12 @@ def city_detail(request, slug):
     practices, more_practices = newest_practices(practices_of_city(city))
     context = {
         "city": city,
-        "practices": practices,
+        "own_practices": [practice for practice in practices if practice.is_own],
+        "practices_about": [practice for practice in practices if practice.is_about],
+        "practices_heard": [p for p in practices if not (p.is_own or p.is_about)],
         "more_practices": more_practices,
-        "events": events_newest_first(city.events.published()),
+        "events": events_of_city(city),
+        "people": people_of_city(city),
         "challenges": Challenge.objects.filter(pk__in=faced_ids).select_related("theme"),
         "challenge_count": len(faced_ids),
         "peers": peers_of_city(city, faced_ids),
@@ -102,11 +130,17 @@ def event_detail(request, slug):
         "source", "host_city", "part_of"
     )
     event = get_object_or_404(queryset, slug=slug)
+    organisers, participating_organisations = event_organisations(event)
+    cities, challenge_links = event_evidence(event)
     context = {
         "event": event,
-        "organisers": event.organisers.all(),
-        "cities": event.cities.select_related("country"),
-        "challenges": event.challenges.all(),
+        "organisers": organisers,
+        "participating_organisations": participating_organisations,
+        "cities": cities,
+        # The host city is linked once: in the participating cities when it took part.
+        "host_is_listed": event.host_city_id in {city.pk for city, _links in cities},
+        "challenge_links": challenge_links,
+        "people": people_at(event),
         "practices": practice_cards(event.practices.published()),
     }
     return render(request, "cases/event_detail.html", context)
@@ -153,6 +187,25 @@ def peer_finder(request):
         "chips": peer_chips(chosen, region=region, region_name=region_name),
     }
     return render(request, "cases/peer_finder.html", context)
+
+
+@cache_public_page
+def person_list(request):
+    page = Paginator(people_with_statement_counts(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cases/person_list.html", {"page": page})
+
+
+@cache_public_page
+def person_detail(request, slug):
+    queryset = Person.objects.select_related("city__country", "organisation", "source")
+    person = get_object_or_404(queryset, slug=slug)
+    context = {
+        "person": person,
+        "event_links": events_of_person(person),
+        "statements": what_a_person_said(person),
+        "voiced": person.voiced_practices.public().order_by("title"),
+    }
+    return render(request, "cases/person_detail.html", context)
 
 
 @cache_public_page

@@ -9,7 +9,7 @@ import enum
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from .models import EDITORS_GROUP, Status, is_curator
+from .models import EDITORS_GROUP, PUBLIC_STATUSES, CityRole, Kind, Status, is_curator
 
 
 class Action(enum.Enum):
@@ -114,3 +114,51 @@ PUBLIC_PRACTICE_REQUIREMENTS = {
 def missing(values, requirements) -> dict[str, str]:
     """The requirements whose value is empty, as {field name: message}."""
     return {name: message for name, message in requirements.items() if not values.get(name)}
+
+
+# What a public record must show of its source. A link may be saved without its passage while
+# the record is a draft or in review (the editor's form has no place for passages yet); a
+# published or archived record shows every link with the words that back it. The admin's forms
+# and the services both ask these, so the site and the admin refuse alike.
+
+
+def is_public(status) -> bool:
+    return status in PUBLIC_STATUSES
+
+
+def passage_problems(links) -> list[str]:
+    """One message per city link (city name, role, passage) that lacks its passage."""
+    return [
+        _("Give the passage of the source that shows the role of %(city)s (%(role)s).")
+        % {"city": city, "role": CityRole(role).label.lower()}
+        for city, role, passage in links
+        if not passage.strip()
+    ]
+
+
+def role_problem(*, kind: str, roles) -> str:
+    """Why a public record of this kind cannot stand with cities in these roles, or ""."""
+    if kind == Kind.CITY_PRACTICE and CityRole.DID not in roles:
+        return _("A city practice needs the city that did it.")
+    if kind == Kind.CITY_PRESENTATION and CityRole.PRESENTED not in roles:
+        return _("A city presentation needs the city that presented it.")
+    return ""
+
+
+def voice_problems(*, kind: str, voiced_by: str, passage: str) -> dict[str, str]:
+    """What a public recommendation lacks about who voiced it, as {field name: message}."""
+    if kind != Kind.RECOMMENDATION:
+        return {}
+    problems = {}
+    if not voiced_by.strip():
+        problems["voiced_by"] = _("Say who voiced this recommendation.")
+    if not passage.strip():
+        problems["voiced_by_passage"] = _("Give the passage of the source that says who voiced it.")
+    return problems
+
+
+def challenge_problem(*, has_challenge: bool, no_challenge_reason: str) -> str:
+    """Why a public practice may not stand as it is filed, or "" when it may."""
+    if has_challenge or no_challenge_reason.strip():
+        return ""
+    return _("A published practice must address at least one challenge, or say why it cannot.")

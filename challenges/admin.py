@@ -13,7 +13,11 @@ class RelatedCountsAdmin(admin.ModelAdmin):
     related_counts: dict[str, str] = {}
 
     def get_queryset(self, request):
-        counts = {name: Count(relation) for name, relation in self.related_counts.items()}
+        # Distinct: a city may be on a practice twice (it did it and presented it), and two
+        # counts in one query would multiply each other's rows.
+        counts = {
+            name: Count(relation, distinct=True) for name, relation in self.related_counts.items()
+        }
         rows = super().get_queryset(request).annotate(**counts)
         # An explicit order: annotating with GROUP BY drops the default one (autocomplete pages).
         return rows.order_by(*(self.opts.ordering or ["name"]))

@@ -22,7 +22,22 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from cases.models import City, Country, Event, GoodPractice, Region, Source, Status, TaggedPractice
+from cases.models import (
+    Basis,
+    City,
+    CityRole,
+    Country,
+    Event,
+    EventCity,
+    GoodPractice,
+    Kind,
+    PracticeChallenge,
+    PracticeCity,
+    Region,
+    Source,
+    Status,
+    TaggedPractice,
+)
 from cases.search import practice_refresh_search
 from challenges.models import Challenge, Theme
 
@@ -410,11 +425,19 @@ class Generator:
         city_links, challenge_links = [], []
         for event in events:
             for city in self._pick(self.cities, self.city_weights, self.rng.randint(2, 5)):
-                city_links.append(Event.cities.through(event=event, city=city))
+                # Published links carry their passage, as the publishing rules ask.
+                city_links.append(
+                    EventCity(
+                        event=event,
+                        city=city,
+                        role=CityRole.TOOK_PART,
+                        passage=f"representatives of {city.name} took part",
+                    )
+                )
             challenges = self._pick(self.challenges, self.challenge_weights, self.rng.randint(1, 3))
             for challenge in challenges:
                 challenge_links.append(Event.challenges.through(event=event, challenge=challenge))
-        Event.cities.through.objects.bulk_create(city_links, batch_size=BATCH_SIZE)
+        EventCity.objects.bulk_create(city_links, batch_size=BATCH_SIZE)
         Event.challenges.through.objects.bulk_create(challenge_links, batch_size=BATCH_SIZE)
         return events
 
@@ -429,12 +452,21 @@ class Generator:
         fields = {
             field: self._sentences(self._text(field)) for field in FIELD_LENGTHS if field != "title"
         }
+        # One in four is a recommendation, voiced by the participants of an event.
+        is_recommendation = self.rng.random() < 0.25
+        voice = {
+            "voiced_by": "The participants" if is_recommendation else "",
+            "voiced_by_passage": fields["lessons"] if is_recommendation else "",
+        }
         return GoodPractice(
             title=title[0].upper() + title[1:],
             slug=f"{PREFIX}practice-{number:06d}",
-            stage=self.rng.choice(GoodPractice.Stage.values),
+            kind=Kind.RECOMMENDATION if is_recommendation else Kind.CITY_PRACTICE,
+            # Sources often leave the stage unstated.
+            stage=self.rng.choice(["", *GoodPractice.Stage.values]),
             source=self.source,
             source_quote=fields["summary"],
+            **voice,
             status=status,
             published_at=None
             if status in (Status.DRAFT, Status.IN_REVIEW)
@@ -455,23 +487,35 @@ class Generator:
         progress.close()
 
     def _link(self, practices):
-        through = GoodPractice.challenges.through, GoodPractice.cities.through
         challenge_links, city_links, event_links, tag_links = [], [], [], []
         for practice in practices:
             # Several challenges per practice, most often two or three.
             count = self.rng.choice([1, 2, 2, 2, 3, 3, 4])
             for challenge in self._pick(self.challenges, self.challenge_weights, count):
-                challenge_links.append(through[0](goodpractice=practice, challenge=challenge))
+                challenge_links.append(
+                    PracticeChallenge(
+                        goodpractice=practice,
+                        challenge=challenge,
+                        basis=Basis.NAMED,
+                        passage=practice.summary,
+                    )
+                )
+            # A city practice names the cities that did it; a recommendation those presenting it.
+            role = CityRole.PRESENTED if practice.kind == Kind.RECOMMENDATION else CityRole.DID
             count = self.rng.choice([1, 1, 1, 1, 2, 3])
             for city in self._pick(self.cities, self.city_weights, count):
-                city_links.append(through[1](goodpractice=practice, city=city))
+                city_links.append(
+                    PracticeCity(
+                        goodpractice=practice, city=city, role=role, passage=practice.source_quote
+                    )
+                )
             if self.rng.random() < 0.35:
                 event = self.rng.choice(self.events)
                 event_links.append(GoodPractice.events.through(goodpractice=practice, event=event))
             for tag in self._pick(self.tags, self.tag_weights, self.rng.randint(1, 5)):
                 tag_links.append(TaggedPractice(content_object=practice, tag=tag))
-        through[0].objects.bulk_create(challenge_links)
-        through[1].objects.bulk_create(city_links)
+        PracticeChallenge.objects.bulk_create(challenge_links)
+        PracticeCity.objects.bulk_create(city_links)
         GoodPractice.events.through.objects.bulk_create(event_links)
         TaggedPractice.objects.bulk_create(tag_links)
 

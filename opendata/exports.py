@@ -28,6 +28,7 @@ CSV_COLUMNS = [
     "address",
     "slug",
     "title",
+    "kind",
     "stage",
     "summary",
     "challenges",
@@ -60,12 +61,14 @@ def practice_record(row, relations, address):
         "address": address,
         "slug": row["slug"],
         "title": row["title"],
+        "kind": row["kind"],
         "stage": row["stage"],
         "summary": row["summary"],
         "challenges": [{"slug": slug, "name": name} for slug, name in relations["challenges"]],
+        # One entry per role the source gives a city: did it, presented it, or is its subject.
         "cities": [
-            {"slug": slug, "name": name, "country": country}
-            for slug, name, country in relations["cities"]
+            {"slug": slug, "name": name, "country": country, "role": role}
+            for slug, name, country, role in relations["cities"]
         ],
         "events": [{"slug": slug, "title": title} for slug, title in relations["events"]],
         "tags": [slug for (slug,) in relations["tags"]],
@@ -87,12 +90,14 @@ def _csv_row(record):
     source = record["source"] or {}
 
     def slugs(name):
-        return VALUE_SEPARATOR.join(item["slug"] for item in record[name])
+        # Each slug once: a city that did and presented a practice has two entries.
+        return VALUE_SEPARATOR.join(dict.fromkeys(item["slug"] for item in record[name]))
 
     return [
         record["address"],
         record["slug"],
         record["title"],
+        record["kind"],
         record["stage"],
         record["summary"],
         slugs("challenges"),

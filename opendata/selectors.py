@@ -8,7 +8,9 @@ from cases.models import (
     PUBLIC_STATUSES,
     City,
     Event,
+    EventCity,
     GoodPractice,
+    PracticeCity,
     Source,
     Status,
     TaggedPractice,
@@ -57,7 +59,7 @@ def practices_with_everything(practices):
     tag_links = TaggedPractice.objects.select_related("tag").order_by("tag__name")
     return practices.select_related("source").prefetch_related(
         Prefetch("challenges", queryset=Challenge.objects.select_related("theme")),
-        Prefetch("cities", queryset=City.objects.select_related("country")),
+        Prefetch("city_links", queryset=PracticeCity.objects.select_related("city")),
         Prefetch("events", queryset=public_events()),
         Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links"),
     )
@@ -67,6 +69,7 @@ EXPORT_FIELDS = [
     "pk",
     "slug",
     "title",
+    "kind",
     "stage",
     "summary",
     "source_quote",
@@ -98,8 +101,8 @@ def export_relations(practice_ids):
         "challenges": GoodPractice.challenges.through.objects.order_by(
             "challenge__name"
         ).values_list("goodpractice_id", "challenge__slug", "challenge__name"),
-        "cities": GoodPractice.cities.through.objects.order_by("city__name").values_list(
-            "goodpractice_id", "city__slug", "city__name", "city__country__name"
+        "cities": PracticeCity.objects.order_by("city__name", "role").values_list(
+            "goodpractice_id", "city__slug", "city__name", "city__country__name", "role"
         ),
         "events": GoodPractice.events.through.objects.filter(event__status__in=PUBLIC_STATUSES)
         .order_by(F("event__starts_on").desc(nulls_last=True), "event__title")
@@ -124,15 +127,16 @@ def challenges_with_counts():
 
 def cities_with_counts():
     published = Q(practices__status=Status.PUBLISHED)
+    # Distinct: a city that did and presented a practice is linked to it twice.
     return City.objects.select_related("country").annotate(
-        practice_count=Count("practices", filter=published)
+        practice_count=Count("practices", filter=published, distinct=True)
     )
 
 
 def events_with_everything(events):
     """Events with every relation an API record shows, prefetched."""
     return events.select_related("source", "host_city", "part_of").prefetch_related(
-        Prefetch("cities", queryset=City.objects.select_related("country")),
+        Prefetch("city_links", queryset=EventCity.objects.select_related("city")),
         "challenges",
         "organisers",
     )

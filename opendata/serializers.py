@@ -5,7 +5,17 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import PUBLIC_STATUSES, City, Country, Event, GoodPractice, Organisation, Source
+from cases.models import (
+    PUBLIC_STATUSES,
+    City,
+    Country,
+    Event,
+    EventCity,
+    GoodPractice,
+    Organisation,
+    PracticeCity,
+    Source,
+)
 from challenges.models import Challenge, Theme
 
 
@@ -52,6 +62,23 @@ class CityReference(serializers.ModelSerializer):
         fields = ["slug", "name"]
 
 
+class PracticeCityReference(serializers.ModelSerializer):
+    """A city on a practice: what the source says it had to do with it, and the words that show
+    it (the passage is empty until a curator gives it)."""
+
+    slug = serializers.SlugField(source="city.slug")
+    name = serializers.CharField(source="city.name")
+
+    class Meta:
+        model = PracticeCity
+        fields = ["slug", "name", "role", "passage"]
+
+
+class EventCityReference(PracticeCityReference):
+    class Meta(PracticeCityReference.Meta):
+        model = EventCity
+
+
 class EventReference(serializers.ModelSerializer):
     class Meta:
         model = Event
@@ -89,7 +116,8 @@ class PracticeCardSerializer(serializers.ModelSerializer):
     api_url = api_url("practice-detail")
     address = AddressField()
     challenges = ChallengeReference(many=True, read_only=True)
-    cities = CityReference(many=True, read_only=True)
+    # One entry per role: a city that did and presented a practice is listed twice.
+    cities = PracticeCityReference(source="city_links", many=True, read_only=True)
     tags = TagSlugs()
 
     class Meta:
@@ -99,6 +127,7 @@ class PracticeCardSerializer(serializers.ModelSerializer):
             "api_url",
             "address",
             "title",
+            "kind",
             "stage",
             "summary",
             "challenges",
@@ -124,6 +153,10 @@ class PracticeSerializer(PracticeCardSerializer):
             "results",
             "lessons",
             "transfer_conditions",
+            "voiced_by",
+            "voiced_by_passage",
+            "author_view",
+            "author_view_passage",
             "events",
             "source",
             "quote",
@@ -171,7 +204,7 @@ class EventSerializer(serializers.ModelSerializer):
     address = AddressField()
     host_city = CityReference(read_only=True)
     part_of = serializers.SerializerMethodField()
-    cities = CityReference(many=True, read_only=True)
+    cities = EventCityReference(source="city_links", many=True, read_only=True)
     challenges = ChallengeReference(many=True, read_only=True)
     organisers = OrganisationReference(many=True, read_only=True)
     source = SourceReference(read_only=True)

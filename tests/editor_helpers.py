@@ -2,10 +2,10 @@
 
 import uuid
 
-from cases.models import Event, GoodPractice, Status
+from cases.models import Event, EventCity, GoodPractice, PracticeCity, Status
 from cases.services import report_practices
 
-from .factories import make_challenge, make_city, make_event, make_practice
+from .factories import PASSAGE, make_challenge, make_city, make_event, make_practice
 
 
 def report_data(event=None, *, practices=(), action="draft", new_cities=(), **fields):
@@ -86,3 +86,10 @@ def make_report(*, status=Status.DRAFT, created_by=None, practices=1, **fields):
             events=[event],
         )
     return event
+
+
+def give_passages(event):
+    """What a curator does in the admin before publishing a report written on the site: give
+    each city link of the event and of its practices the passage of the source that shows it."""
+    EventCity.objects.filter(event=event, passage="").update(passage=PASSAGE)
+    PracticeCity.objects.filter(goodpractice__events=event, passage="").update(passage=PASSAGE)

@@ -10,10 +10,13 @@ from cases.models import (
     CURATORS_GROUP,
     EDITORS_GROUP,
     City,
+    CityRole,
     Country,
     Event,
+    EventPerson,
     GoodPractice,
     Organisation,
+    Person,
     Region,
     Source,
     Status,
@@ -21,6 +24,9 @@ from cases.models import (
 from challenges.models import Challenge, Theme
 
 _sequence = itertools.count(1)
+# What the factories give a city link unless told otherwise: a role and a passage, so the record
+# can be published as it is.
+PASSAGE = "The passage of the source that names the city."
 
 
 def _unique(prefix):
@@ -77,7 +83,7 @@ def make_event(*, cities=(), challenges=(), organisers=(), **fields):
     title = fields.pop("title", None) or _unique("Event")
     _published_fields(fields)
     event = Event.objects.create(title=title, slug=fields.pop("slug", slugify(title)), **fields)
-    event.cities.set(cities)
+    event.cities.set(cities, through_defaults={"role": CityRole.TOOK_PART, "passage": PASSAGE})
     event.challenges.set(challenges)
     event.organisers.set(organisers)
     return event
@@ -91,11 +97,23 @@ def make_practice(*, challenges=None, cities=(), events=(), tags=(), **fields):
         title=title, slug=fields.pop("slug", slugify(title)), **fields
     )
     practice.challenges.set(challenges if challenges is not None else [make_challenge()])
-    practice.cities.set(cities)
+    practice.cities.set(cities, through_defaults={"role": CityRole.DID, "passage": PASSAGE})
     practice.events.set(events)
     if tags:
         practice.tags.set(list(tags))
     return practice
+
+
+def make_person(*, events=(), statements=(), **fields):
+    """A person; `statements` are quotes from `source` (made when not given)."""
+    name = fields.pop("name", None) or _unique("Person")
+    person = Person.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+    for event in events:
+        EventPerson.objects.create(event=event, person=person, part="speaker", passage=PASSAGE)
+    source = person.source or (make_source() if statements else None)
+    for position, quote in enumerate(statements, 1):
+        person.statements.create(quote=quote, source=source, position=position)
+    return person
 
 
 def make_user(username=None, *, groups=(), password="correct-horse-battery-staple", **fields):

@@ -15,16 +15,27 @@ from .factories import (
     make_editor,
     make_event,
     make_organisation,
+    make_person,
     make_practice,
     make_source,
 )
 
 # Public list and search pages; the fuzzing gate sends generated query strings to each.
-LIST_URLS = ["/", "/practices/", "/challenges/", "/cities/", "/events/", "/peers/", "/map/"]
+LIST_URLS = [
+    "/",
+    "/practices/",
+    "/challenges/",
+    "/cities/",
+    "/events/",
+    "/peers/",
+    "/map/",
+    "/people/",
+]
 
 # The catalogue's filter names (PRODUCT.md); the fuzzer mixes them with junk keys.
 FILTER_NAMES = [
-    "q", "challenge", "theme", "tag", "city", "country", "region", "event", "stage", "sort", "page",
+    "q", "kind", "challenge", "theme", "tag", "city", "country", "region", "event", "stage", "sort",
+    "page",
 ]  # fmt: skip
 
 
@@ -50,15 +61,32 @@ def make_sample_content(**text):
         source=source,
         **text.get("event", {}),
     )
+    statement = text.get("statement", {}).get("quote", "What they said at the event.")
+    person = make_person(
+        city=city,
+        organisation=organisation,
+        source=source,
+        events=[event],
+        statements=[statement],
+        **text.get("person", {}),
+    )
     practice = make_practice(
         challenges=[challenge],
         cities=[city],
         events=[event],
         tags=["open-data"],
         source=source,
+        voiced_by_person=person,
         **text.get("practice", {}),
     )
-    return {"challenge": challenge, "city": city, "event": event, "practice": practice}
+    person.statements.update(event=event, practice=practice)
+    return {
+        "challenge": challenge,
+        "city": city,
+        "event": event,
+        "practice": practice,
+        "person": person,
+    }
 
 
 def send_empty(form, button):
@@ -116,6 +144,8 @@ PAGE_TYPES = {
     "peers found": PageType(lambda c: f"/peers/?challenge={c['challenge'].slug}"),
     "map": PageType(lambda c: "/map/"),
     "map filtered": PageType(lambda c: f"/map/?challenge={c['challenge'].slug}&region=africa"),
+    "people": PageType(lambda c: "/people/"),
+    "person": PageType(lambda c: c["person"].get_absolute_url()),
     "sign-in": PageType(lambda c: "/accounts/login/"),
     "sign-in with errors": PageType(
         lambda c: "/accounts/login/", then=send_empty("main form", "Sign in")

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from cases.models import Event, Status
+from cases.models import Event, PracticeRedirect, Status
 
 from .factories import (
     make_challenge,
@@ -12,6 +12,7 @@ from .factories import (
     make_editor,
     make_event,
     make_organisation,
+    make_person,
     make_practice,
     make_source,
 )
@@ -30,6 +31,8 @@ def catalogue():
         source=make_source(),
     )
     practice = make_practice(challenges=[challenge], cities=[city], events=[event], tags=["x"])
+    make_person(city=city, events=[event], statements=["What was said."])
+    PracticeRedirect.objects.create(old_slug="merged-practice", practice=practice)
     return {"event": event, "practice": practice, "city": city, "challenge": challenge}
 
 
@@ -78,8 +81,8 @@ def test_autocomplete_finds_cities_by_name(admin_client, catalogue):
         {
             "term": "Kisu",
             "app_label": "cases",
-            "model_name": "goodpractice",
-            "field_name": "cities",
+            "model_name": "practicecity",
+            "field_name": "city",
         },
     )
     assert response.status_code == 200

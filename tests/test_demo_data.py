@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
-from cases.models import City, Country, Event, GoodPractice, Source, Status
+from cases import services
+from cases.models import City, Country, Event, GoodPractice, Kind, Source, Status
 from cases.search import practice_refresh_search, stored_documents
 from challenges.models import Challenge
 from demo.data import (
@@ -94,6 +95,16 @@ def test_every_published_practice_addresses_a_challenge_and_names_a_city(challen
     assert not published.filter(challenges=None).exists()
     assert not published.filter(cities=None).exists()
     assert published.filter(challenges__isnull=False).distinct().count() == 100
+
+
+def test_every_published_record_shows_the_evidence_publishing_asks_for(challenges):
+    generate_demo_data(practices=80, seed=1)
+    practices = demo_practices().filter(status=Status.PUBLISHED)
+    assert {practice.kind for practice in practices} == {Kind.CITY_PRACTICE, Kind.RECOMMENDATION}
+    for practice in practices:
+        assert services.practice_evidence_problems(practice=practice) == [], practice.slug
+    for event in Event.objects.filter(slug__startswith="demo-"):
+        assert services.event_evidence_problems(event=event) == [], event.slug
 
 
 def test_practices_address_several_challenges_on_average(challenges):

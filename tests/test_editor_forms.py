@@ -6,7 +6,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cases import services
-from cases.models import City, Event, GoodPractice, Status, Transition
+from cases.models import City, Event, GoodPractice, Kind, Status, Transition
 from cases.services import event_report_return
 
 from .editor_helpers import complete_practice_row, make_report, report_data
@@ -192,7 +192,12 @@ def test_a_curator_keeps_the_practices_of_a_published_report_publishable(client)
 def test_a_curator_can_correct_a_published_report_the_sources_left_incomplete(client):
     event = make_report(status=Status.PUBLISHED, starts_on=None, format="")
     event.cities.clear()
-    event.practices.get().cities.clear()
+    # What a source names no city behind is a recommendation, voiced by someone it names.
+    practice = event.practices.get()
+    practice.cities.clear()
+    practice.kind = Kind.RECOMMENDATION
+    practice.voiced_by, practice.voiced_by_passage = "The participants", "It was agreed."
+    practice.save()
     client.force_login(make_curator())
     data = report_data(event, report="Corrected report.")
     response = client.post(reverse("editor:event-edit", args=[event.slug]), data)

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from cases.models import GoodPractice, Status
 
-from .factories import make_challenge, make_city, make_country, make_event, make_practice
+from .factories import make_city, make_country, make_event, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -30,16 +30,6 @@ def test_a_draft_practice_may_have_only_a_title():
 def test_a_published_practice_needs_a_publication_date():
     with pytest.raises(IntegrityError), transaction.atomic():
         make_practice(published_at=None)
-
-
-def test_clean_refuses_a_published_practice_without_challenge():
-    practice = make_practice(challenges=[])
-    with pytest.raises(ValidationError, match="at least one challenge"):
-        practice.full_clean()
-
-
-def test_clean_accepts_a_published_practice_with_a_challenge():
-    make_practice(challenges=[make_challenge()]).full_clean()
 
 
 def test_an_event_cannot_end_before_it_starts_in_the_database():

@@ -54,7 +54,7 @@ def test_a_city_page_lists_the_newest_practices_and_links_to_the_rest(client):
     for _ in range(LISTED_PRACTICES + 1):
         make_practice(cities=[city])
     response = client.get(city.get_absolute_url())
-    assert len(response.context["practices"]) == LISTED_PRACTICES
+    assert len(response.context["own_practices"]) == LISTED_PRACTICES
     assertContains(response, "Every practice of Nairobi in the catalogue")
 
 

@@ -7,6 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 from cases.search import practice_refresh_search
 
 from .factories import make_challenge, make_city, make_practice
+from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -36,25 +37,16 @@ def test_renaming_a_city_makes_its_practices_findable_by_the_new_name(client):
 def test_editing_a_practice_in_the_admin_refreshes_its_search_columns(admin_client, client):
     challenge = make_challenge()
     practice = make_practice(
-        title="Open data portal", summary="A city publishes its data.", challenges=[challenge]
+        title="Open data portal",
+        summary="A city publishes its data.",
+        challenges=[challenge],
+        cities=[make_city()],
     )
     practice_refresh_search()
     change_url = reverse("admin:cases_goodpractice_change", args=[practice.pk])
-    form = admin_client.get(change_url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if value is not None and name not in {"tags", "created_at", "updated_at", "published_at"}
-    }
-    data.update(
-        title="Open data observatory",
-        challenges=[challenge.pk],
-        cities=[],
-        events=[],
-        tags="observatory",
-        source="",
-        created_by="",
-    )
+    # The form as it stands, inlines included (cities and challenges with their passages).
+    data = form_data(admin_client.get(change_url))
+    data.update(title="Open data observatory", tags="observatory")
     response = admin_client.post(change_url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assertContains(search(client, "observatory"), "Open data observatory")

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cases.models import City, GoodPractice, Status, Transition
+from cases.models import City, CityRole, GoodPractice, Status, Transition
 from cases.search import practice_refresh_search, stored_documents
 from cases.seeding import SEED_FIXTURES
 
@@ -59,7 +59,7 @@ def curate(practice):
     practice.save()
     practice.cities.remove(City.objects.get(slug="berlin"))
     practice.cities.add(City.objects.get(slug="munich"))
-    practice.tags.remove("peer learning")
+    practice.tags.remove("smart city strategy")
 
 
 def test_seed_into_an_empty_database_gives_what_loading_the_fixtures_gave():
@@ -85,7 +85,7 @@ def test_seeding_again_keeps_a_curators_edits_links_and_status(seeded):
     assert practice.title == CURATED_TITLE
     assert practice.status == Status.ARCHIVED
     assert set(practice.cities.values_list("slug", flat=True)) == {"munich"}
-    assert "peer learning" not in practice.tags.names()
+    assert "smart city strategy" not in practice.tags.names()
 
 
 def test_seeding_again_keeps_a_practice_archived_in_the_admin(client, seeded):
@@ -101,11 +101,13 @@ def test_seeding_again_keeps_a_practice_archived_in_the_admin(client, seeded):
 def test_seed_adds_back_a_deleted_practice_with_its_links_and_search_columns(seeded):
     seeded.delete()
     output = run("seed")
-    assert "added 1 good practices, 2 tagged practices" in output
+    assert "added 2 cities on practices, 1 good practices, 1 tagged practices" in output
     practice = GoodPractice.objects.get(slug=BERLIN)
-    assert set(practice.cities.values_list("slug", flat=True)) == {"berlin"}
-    assert set(practice.tags.names()) == {"smart city strategy", "peer learning"}
-    assert practice.challenges.exists()
+    roles = set(practice.city_links.values_list("city__slug", "role"))
+    assert roles == {("berlin", CityRole.DID), ("berlin", CityRole.PRESENTED)}
+    assert all(practice.city_links.values_list("passage", flat=True))
+    assert set(practice.tags.names()) == {"smart city strategy"}
+    assert practice.no_challenge_reason
     assert "berlin" in str(stored_documents([practice.pk])[practice.pk]).lower()
 
 
@@ -126,9 +128,10 @@ def test_restore_dry_run_shows_each_change_and_changes_nothing(seeded):
     assert f"good practice {BERLIN}:" in output
     assert f"title: {CURATED_TITLE!r} -> " in output
     assert "status: 'archived' -> 'published'" in output
-    assert "+ cities: berlin" in output
-    assert "- cities: munich" in output
-    assert "+ tags: peer learning" in output
+    assert "+ cities: berlin ('did', 'from Berlin on their Smart City strategy" in output
+    assert "+ cities: berlin ('presented', 'Following initial presentations from Berlin')" in output
+    assert "- cities: munich ('did', (empty))" in output
+    assert "+ tags: smart city strategy" in output
     assert "Dry run: nothing was changed." in output
     assert dump() == before
 
@@ -141,7 +144,7 @@ def test_restore_with_yes_puts_the_seed_version_back_and_records_the_status_move
     assert practice.title == seed_title
     assert practice.status == Status.PUBLISHED
     assert set(practice.cities.values_list("slug", flat=True)) == {"berlin"}
-    assert "peer learning" in practice.tags.names()
+    assert "smart city strategy" in practice.tags.names()
     move = Transition.objects.get(practice=practice)
     assert (move.from_status, move.to_status) == (Status.ARCHIVED, Status.PUBLISHED)
     assert "berlin" in str(stored_documents([practice.pk])[practice.pk]).lower()
@@ -183,7 +186,8 @@ def test_restore_all_adds_a_deleted_record_back(seeded):
     output = run("restore_seed_records", "--all", "--yes")
     assert f"good practice {BERLIN}: missing; it will be added with its links" in output
     practice = GoodPractice.objects.get(slug=BERLIN)
-    assert set(practice.tags.names()) == {"smart city strategy", "peer learning"}
+    assert set(practice.tags.names()) == {"smart city strategy"}
+    assert practice.city_links.count() == 2
 
 
 def test_restore_says_so_when_nothing_differs(seeded):

@@ -220,7 +220,11 @@ def test_a_practice_page_names_its_cities_under_the_title_and_links_them_once(cl
     city = make_city(name="Nairobi")
     practice = make_practice(stage="pilot", cities=[city])
     response = client.get(practice.get_absolute_url())
-    assertContains(response, '<p class="meta">Stage: Pilot · Nairobi</p>', html=True)
+    assertContains(
+        response,
+        '<p class="meta"><span class="kind">City practice</span> · Stage: Pilot · Nairobi</p>',
+        html=True,
+    )
     assertContains(response, f'href="{city.get_absolute_url()}"', count=1)
 
 

@@ -5,6 +5,8 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 
+from cases.models import CityRole
+
 register = template.Library()
 
 
@@ -35,3 +37,16 @@ def join_present(separator, *values):
     """The values that are not empty, each escaped unless already safe, joined by `separator`:
     {% join_present " · " practice.get_stage_display city_names %} -> "Pilot · Nairobi"."""
     return format_html_join(separator, "{}", ((value,) for value in values if value))
+
+
+@register.filter
+def city_names(city_links):
+    """The cities of these links, each once (a city may have two roles), joined: "Berlin", or
+    "about Toronto" when the source is only about the city."""
+    names = {}
+    for link in city_links:
+        if link.role == CityRole.SUBJECT:
+            names.setdefault(link.city.name, gettext("about %(city)s") % {"city": link.city.name})
+        else:
+            names[link.city.name] = link.city.name
+    return ", ".join(names.values())

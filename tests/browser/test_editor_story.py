@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from cases.models import CURATORS_GROUP, EDITORS_GROUP, Event, GoodPractice, Status
 
+from ..editor_helpers import give_passages
 from ..factories import make_challenge, make_city, make_country, make_curator, make_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,10 +125,16 @@ def test_an_event_report_goes_from_draft_to_the_public_catalogue(
     page.locator("#id_practices-0-results").fill("Two changes of mayor, no programme stopped.")
     submit_and_sign_out(page)
 
-    # The curator publishes it.
+    # The curator may not publish cities without the passages of the source that show them;
+    # the refusal names what is missing, and the curator gives the passages in the admin.
     open_for_review(page, base)
     expect(page.get_by_text("Two changes of mayor, no programme stopped.")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "editor-story-review.png", full_page=True)
+    page.get_by_role("button", name="Publish the report and its practices").click()
+    expect(
+        page.get_by_text("Give the passage of the source that shows the role of Bonn")
+    ).to_be_visible()
+    give_passages(Event.objects.get())
     page.get_by_role("button", name="Publish the report and its practices").click()
     expect(page.get_by_text("and its practices are published")).to_be_visible()
     sign_out(page)

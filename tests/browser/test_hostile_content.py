@@ -18,11 +18,13 @@ from cases.models import (
     Event,
     GoodPractice,
     Organisation,
+    Person,
     Source,
+    Statement,
 )
 from cases.services import event_report_publish
 from challenges.models import Challenge
-from tests.editor_helpers import complete_practice_row, report_data
+from tests.editor_helpers import complete_practice_row, give_passages, report_data
 from tests.factories import make_challenge, make_city, make_curator, make_editor, make_user
 from tests.pages import make_sample_content, sign_in
 
@@ -37,7 +39,16 @@ VECTORS = [
     for line in (Path(__file__).parent.parent / "data" / "xss_vectors.txt").read_text().splitlines()
     if line.strip() and not line.startswith("# ")
 ]
-LIST_PAGES = ["/", "/practices/", "/events/", "/cities/", "/challenges/", "/peers/", "/map/"]
+LIST_PAGES = [
+    "/",
+    "/practices/",
+    "/events/",
+    "/cities/",
+    "/challenges/",
+    "/peers/",
+    "/map/",
+    "/people/",
+]
 PAGINATED_LIST_PAGES = ["/practices/", "/events/"]
 KINDS = {
     "challenge": Challenge,
@@ -46,6 +57,8 @@ KINDS = {
     "source": Source,
     "event": Event,
     "practice": GoodPractice,
+    "person": Person,
+    "statement": Statement,
 }
 PAGE_SIZE = 20
 # The newest records hold the most: the set with every vector is made last.
@@ -132,7 +145,7 @@ def test_public_pages_show_hostile_content_as_text(hostile_content, visit):
             visit(f"{address}?page={number}")
     visit("/practices/?q=script")
     for number, content in enumerate(hostile_content):
-        kinds = ["practice", "event"]
+        kinds = ["practice", "event", "person"]
         # City and challenge names also show on the practice pages and the lists; their own
         # pages repeat the same fields, so a sample of them (and the record with every vector).
         if number % 10 == 0 or number == len(hostile_content) - 1:
@@ -210,6 +223,7 @@ def test_reports_typed_into_the_editor_show_as_text_in_review_and_once_published
         visit(reverse("editor:review-event", args=[event.slug]))
         visit(reverse("editor:event-edit", args=[event.slug]))
     for event in events:
+        give_passages(event)
         event_report_publish(event=event, user=curator)
     visit("/practices/")
     for event in events:

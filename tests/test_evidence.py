@@ -1,0 +1,225 @@
+"""A city link without the passage that shows it may be saved in a draft but never published:
+on the site (the report form and the review page), in the services and in the admin."""
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from cases import services
+from cases.models import CityRole, EventCity, GoodPractice, Kind, PracticeCity, Status
+from cases.services import ReportIncomplete
+from cases.workflow import Action
+
+from .editor_helpers import complete_practice_row, give_passages, make_report, report_data
+from .factories import make_challenge, make_city, make_curator, make_editor, make_practice
+from .html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+PASSAGE_MISSING = "Give the passage of the source that shows the role of"
+
+
+def practice_in_review(**fields):
+    fields.setdefault("description", "What was done.")
+    return make_practice(status=Status.IN_REVIEW, **fields)
+
+
+def without_passages(practice):
+    practice.city_links.update(passage="")
+    return practice
+
+
+# --- Services ---------------------------------------------------------------------------------
+
+
+def test_publishing_refuses_a_city_without_its_passage():
+    practice = without_passages(practice_in_review(cities=[make_city(name="Kisumu")]))
+    with pytest.raises(ReportIncomplete, match=f"{PASSAGE_MISSING} Kisumu"):
+        services.item_move(item=practice, action=Action.PUBLISH, user=make_curator())
+    practice.refresh_from_db()
+    assert practice.status == Status.IN_REVIEW
+
+
+def test_publishing_accepts_a_city_with_its_passage():
+    practice = practice_in_review(cities=[make_city()])
+    services.item_move(item=practice, action=Action.PUBLISH, user=make_curator())
+    assert GoodPractice.objects.get(pk=practice.pk).status == Status.PUBLISHED
+
+
+def test_submitting_for_review_needs_no_passage():
+    editor = make_editor()
+    practice = without_passages(
+        make_practice(status=Status.DRAFT, created_by=editor, cities=[make_city()])
+    )
+    practice.description = "What was done."
+    practice.save()
+    services.item_move(item=practice, action=Action.SUBMIT, user=editor)
+    assert GoodPractice.objects.get(pk=practice.pk).status == Status.IN_REVIEW
+
+
+def test_a_city_practice_needs_the_city_that_did_it():
+    city = make_city()
+    practice = practice_in_review(cities=[city])
+    practice.city_links.update(role=CityRole.PRESENTED)
+    with pytest.raises(ReportIncomplete, match="A city practice needs the city that did it"):
+        services.item_move(item=practice, action=Action.PUBLISH, user=make_curator())
+
+
+def test_a_recommendation_needs_who_voiced_it_and_the_passage_that_says_so():
+    practice = practice_in_review(cities=[make_city()], kind=Kind.RECOMMENDATION)
+    with pytest.raises(ReportIncomplete) as refused:
+        services.item_move(item=practice, action=Action.PUBLISH, user=make_curator())
+    assert {problem.field for problem in refused.value.problems} == {
+        "voiced_by",
+        "voiced_by_passage",
+    }
+
+
+def test_a_practice_the_source_ties_to_no_challenge_is_published_with_the_reason():
+    practice = practice_in_review(
+        cities=[make_city()], challenges=[], no_challenge_reason="The report names none."
+    )
+    services.item_move(item=practice, action=Action.PUBLISH, user=make_curator())
+    assert GoodPractice.objects.get(pk=practice.pk).status == Status.PUBLISHED
+
+
+def test_publishing_a_report_refuses_an_event_city_without_its_passage():
+    event = make_report(status=Status.IN_REVIEW)
+    event.city_links.update(passage="")
+    with pytest.raises(ReportIncomplete, match=PASSAGE_MISSING):
+        services.event_report_publish(event=event, user=make_curator())
+    event.refresh_from_db()
+    assert event.status == Status.IN_REVIEW
+
+
+# --- The site: the editor's form and the review page ------------------------------------------
+
+
+def test_the_form_saves_a_draft_whose_cities_have_no_passage_yet(client):
+    editor = make_editor()
+    client.force_login(editor)
+    city = make_city(name="Mombasa")
+    data = report_data(
+        title="Side event",
+        cities=[str(city.pk)],
+        challenges=[str(make_challenge().pk)],
+        practices=[complete_practice_row(city=city)],
+    )
+    response = client.post(reverse("editor:event-create"), data)
+    assert response.status_code == 302
+    assert EventCity.objects.get().role == CityRole.TOOK_PART
+    link = PracticeCity.objects.get()
+    assert (link.city, link.role, link.passage) == (city, CityRole.DID, "")
+
+
+def test_the_review_page_refuses_to_publish_until_the_passages_are_given(client):
+    event = make_report(status=Status.IN_REVIEW)
+    PracticeCity.objects.filter(goodpractice__events=event).update(passage="")
+    client.force_login(make_curator())
+    publish = reverse("editor:event-publish", args=[event.slug])
+    response = client.post(publish, follow=True)
+    assertContains(response, PASSAGE_MISSING)
+    event.refresh_from_db()
+    assert event.status == Status.IN_REVIEW
+    give_passages(event)
+    client.post(publish)
+    event.refresh_from_db()
+    assert event.status == Status.PUBLISHED
+
+
+def test_a_curator_cannot_add_a_city_to_a_published_report_without_its_passage(client):
+    event = make_report(status=Status.PUBLISHED)
+    client.force_login(make_curator())
+    cities = [str(pk) for pk in event.cities.values_list("pk", flat=True)]
+    data = report_data(event, cities=[*cities, str(make_city(name="Wote").pk)])
+    response = client.post(reverse("editor:event-edit", args=[event.slug]), data, follow=True)
+    assertContains(response, f"{PASSAGE_MISSING} Wote")
+    assert not event.cities.filter(name="Wote").exists()
+
+
+# --- The admin --------------------------------------------------------------------------------
+
+
+def change_form(admin_client, practice):
+    url = reverse("admin:cases_goodpractice_change", args=[practice.pk])
+    return url, form_data(admin_client.get(url))
+
+
+def test_the_admin_refuses_a_published_practice_city_without_its_passage(admin_client):
+    practice = make_practice(cities=[make_city(name="Kisumu")])
+    url, data = change_form(admin_client, practice)
+    data["city_links-0-passage"] = ""
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assertContains(response, f"{PASSAGE_MISSING} Kisumu (did it).")
+    assert practice.city_links.get().passage
+
+
+def test_the_admin_saves_a_draft_practice_city_without_its_passage(admin_client):
+    practice = make_practice(status=Status.DRAFT, cities=[make_city()])
+    url, data = change_form(admin_client, practice)
+    data["city_links-0-passage"] = ""
+    assert admin_client.post(url, data).status_code == 302
+    assert practice.city_links.get().passage == ""
+
+
+def test_the_admin_accepts_a_published_practice_whose_cities_have_passages(admin_client):
+    practice = make_practice(cities=[make_city()])
+    url, data = change_form(admin_client, practice)
+    data["city_links-0-passage"] = "from Kisumu"
+    assert admin_client.post(url, data).status_code == 302
+    assert practice.city_links.get().passage == "from Kisumu"
+
+
+def test_the_admin_refuses_a_published_city_practice_without_the_city_that_did_it(admin_client):
+    practice = make_practice(cities=[make_city()])
+    url, data = change_form(admin_client, practice)
+    data["city_links-0-role"] = CityRole.PRESENTED
+    assertContains(admin_client.post(url, data), "A city practice needs the city that did it.")
+
+
+def test_the_admin_refuses_a_published_recommendation_without_who_voiced_it(admin_client):
+    practice = make_practice(
+        kind=Kind.RECOMMENDATION, voiced_by="The participants", voiced_by_passage="it was agreed"
+    )
+    url, data = change_form(admin_client, practice)
+    data["voiced_by_passage"] = ""
+    response = admin_client.post(url, data)
+    assertContains(response, "Give the passage of the source that says who voiced it.")
+
+
+def test_the_admin_refuses_removing_the_last_challenge_of_a_published_practice(admin_client):
+    practice = make_practice(cities=[make_city()])
+    url, data = change_form(admin_client, practice)
+    data["challenge_links-0-DELETE"] = "on"
+    response = admin_client.post(url, data)
+    assertContains(response, "must address at least one challenge, or say why it cannot")
+    assert practice.challenges.exists()
+
+
+def test_the_admin_takes_a_reason_for_filing_a_practice_under_no_challenge(admin_client):
+    practice = make_practice(cities=[make_city()])
+    url, data = change_form(admin_client, practice)
+    data["challenge_links-0-DELETE"] = "on"
+    data["no_challenge_reason"] = "The report ties it to no challenge."
+    assert admin_client.post(url, data).status_code == 302
+    assert not practice.challenges.exists()
+
+
+def test_the_admin_refuses_a_published_event_city_without_its_passage(admin_client):
+    event = make_report(status=Status.PUBLISHED)
+    url = reverse("admin:cases_event_change", args=[event.pk])
+    data = form_data(admin_client.get(url))
+    data["city_links-0-passage"] = " "
+    assertContains(admin_client.post(url, data), PASSAGE_MISSING)
+
+
+def test_the_admin_publish_action_refuses_a_city_without_its_passage(admin_client):
+    practice = without_passages(practice_in_review(cities=[make_city(name="Ekurhuleni")]))
+    response = admin_client.post(
+        reverse("admin:cases_goodpractice_changelist"),
+        {"action": "publish", "_selected_action": [practice.pk]},
+        follow=True,
+    )
+    assertContains(response, f"{PASSAGE_MISSING} Ekurhuleni")
+    assert GoodPractice.objects.get(pk=practice.pk).status == Status.IN_REVIEW
