@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-CHALLENGE = "no-coherent-strategy"
+# In the seed, the one challenge with a city on a practice: a video about Toronto.
+CHALLENGE = "citizen-needs-and-participation"
 MARK = 'svg.world-map a[href="/cities/{}/"]'
 # The address of the map mark that has the keyboard focus, if a mark has it.
 FOCUSED_MARK = """() => {
@@ -36,15 +37,15 @@ def open_map_from_the_challenge_page(page, site):
 def test_from_a_challenge_to_a_city_by_mouse(site, page, watch):
     open_map_from_the_challenge_page(page, site)
     assert Axe().run(page, options=WCAG_21_AA).violations_count == 0
-    page.locator(MARK.format("dschang")).click()
-    expect(page).to_have_url(f"{site}/cities/dschang/")
-    expect(page.locator("h1")).to_have_text("Dschang")
+    page.locator(MARK.format("toronto")).click()
+    expect(page).to_have_url(f"{site}/cities/toronto/")
+    expect(page.locator("h1")).to_have_text("Toronto")
     assert watch.csp_violations() == []
 
 
 def test_from_a_challenge_to_a_city_by_keyboard(site, page, watch):
     open_map_from_the_challenge_page(page, site)
-    target = "/cities/quelimane/"
+    target = "/cities/toronto/"
     for _ in range(80):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED_MARK)
@@ -52,7 +53,7 @@ def test_from_a_challenge_to_a_city_by_keyboard(site, page, watch):
             break
     assert focused == target
     # The focused mark shows it: a dark ring around the circle.
-    stroke = page.locator(f"{MARK.format('quelimane')} circle").evaluate(
+    stroke = page.locator(f"{MARK.format('toronto')} circle").evaluate(
         "circle => getComputedStyle(circle).strokeWidth"
     )
     assert stroke == "3px"
@@ -63,4 +64,4 @@ def test_from_a_challenge_to_a_city_by_keyboard(site, page, watch):
 
 def test_a_mark_is_a_link_named_after_its_city_country_and_count(site, page):
     page.goto(f"{site}/map/?challenge={CHALLENGE}")
-    expect(page.get_by_role("link", name="Dschang, Cameroon: 1 practice")).to_have_count(1)
+    expect(page.get_by_role("link", name="Toronto, Canada: 1 practice")).to_have_count(1)
