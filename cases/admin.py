@@ -182,15 +182,20 @@ def _kept(formset):
     ]
 
 
-class CityLinkFormSet(forms.BaseInlineFormSet):
-    """A public record's cities each need the passage that shows their role."""
+class PublicRecordFormSet(forms.BaseInlineFormSet):
+    """Inline rows with rules that hold once their record is public (published or archived)."""
 
     def clean(self):
         super().clean()
-        record = self.instance
-        if not workflow.is_public(record.status):
-            return
-        rows = [(form, data) for form, data in _kept(self) if data.get("city")]
+        if workflow.is_public(self.instance.status):
+            self.clean_public(self.instance, _kept(self))
+
+
+class CityLinkFormSet(PublicRecordFormSet):
+    """A public record's cities each need the passage that shows their role."""
+
+    def clean_public(self, record, rows):
+        rows = [(form, data) for form, data in rows if data.get("city")]
         for form, data in rows:
             link = (data["city"].name, data["role"], data.get("passage", ""))
             for message in workflow.passage_problems([link]):
@@ -202,14 +207,10 @@ class CityLinkFormSet(forms.BaseInlineFormSet):
                 raise ValidationError(problem)
 
 
-class PracticeChallengeFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        practice = self.instance
-        if not workflow.is_public(practice.status):
-            return
+class PracticeChallengeFormSet(PublicRecordFormSet):
+    def clean_public(self, practice, rows):
         problem = workflow.challenge_problem(
-            has_challenge=any(data.get("challenge") for _form, data in _kept(self)),
+            has_challenge=any(data.get("challenge") for _form, data in rows),
             no_challenge_reason=practice.no_challenge_reason,
         )
         if problem:
@@ -367,11 +368,11 @@ class StatementInline(admin.StackedInline):
     extra = 0
 
 
-class PersonEventInline(admin.TabularInline):
-    model = EventPerson
+class PersonEventInline(EventPersonInline):
+    """The same rows from the person's side: the event is the one to pick."""
+
     autocomplete_fields = ["event"]
     fields = ["event", "part", "passage", "note"]
-    extra = 0
 
 
 @admin.register(Person)

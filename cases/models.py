@@ -11,6 +11,21 @@ from taggit.models import TaggedItemBase
 from challenges.models import SlugKeyedModel, SlugManager
 
 
+def optional_link(to, **options):
+    """A foreign key that may be empty and is emptied when its record goes."""
+    return models.ForeignKey(to, on_delete=models.SET_NULL, null=True, blank=True, **options)
+
+
+def joined(to, related_name):
+    """A link row's record at one end: the row goes when the record goes."""
+    return models.ForeignKey(to, on_delete=models.CASCADE, related_name=related_name)
+
+
+def passage_field(help_text):
+    """The words of a source that back a link, copied exactly (empty while a draft)."""
+    return models.TextField(blank=True, help_text=help_text)
+
+
 class Region(models.TextChoices):
     AFRICA = "africa", "Africa"
     AMERICAS = "americas", "Americas"
@@ -30,9 +45,6 @@ class Country(SlugKeyedModel):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "countries"
-
-    def __str__(self):
-        return self.name
 
 
 class City(SlugKeyedModel):
@@ -76,9 +88,6 @@ class City(SlugKeyedModel):
                 name="city_coordinates_both_or_neither",
             ),
         ]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("cases:city-detail", args=[self.slug])
@@ -276,11 +285,8 @@ class Event(ReviewedRecord):
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_events"
     )
     format = models.CharField(max_length=20, choices=Format.choices, blank=True)
-    part_of = models.ForeignKey(
+    part_of = optional_link(
         "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="side_events",
         help_text="The main event this one took place alongside, if any.",
     )
@@ -418,24 +424,16 @@ class GoodPractice(ReviewedRecord):
             "“the participants”, “one attendee”, the report itself)."
         ),
     )
-    voiced_by_person = models.ForeignKey(
-        "Person",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="voiced_practices",
-        help_text=_("When one named person voiced it."),
+    voiced_by_person = optional_link(
+        "Person", related_name="voiced_practices", help_text=_("When one named person voiced it.")
     )
-    voiced_by_organisation = models.ForeignKey(
+    voiced_by_organisation = optional_link(
         Organisation,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="voiced_practices",
         help_text=_("When an organisation voiced it."),
     )
-    voiced_by_passage = models.TextField(
-        blank=True, help_text=_("The words of the source that say who voiced it, copied exactly.")
+    voiced_by_passage = passage_field(
+        _("The words of the source that say who voiced it, copied exactly.")
     )
     author_view = models.TextField(
         _("the source's own view"),
@@ -445,8 +443,8 @@ class GoodPractice(ReviewedRecord):
             "Shown as the source's view, never as the participants' words."
         ),
     )
-    author_view_passage = models.TextField(
-        blank=True, help_text=_("The words of the source that give its own view, copied exactly.")
+    author_view_passage = passage_field(
+        _("The words of the source that give its own view, copied exactly.")
     )
     further_passages = models.TextField(
         blank=True,
@@ -533,13 +531,7 @@ class Transition(models.Model):
     from_status = models.CharField(max_length=20, choices=Status.choices)
     to_status = models.CharField(max_length=20, choices=Status.choices)
     comment = models.TextField(blank=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="transitions",
-    )
+    user = optional_link(settings.AUTH_USER_MODEL, related_name="transitions")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TransitionQuerySet.as_manager()
@@ -562,6 +554,61 @@ class Transition(models.Model):
         return self.event or self.practice
 
 
+class KeyManager(models.Manager):
+    """Finds a row by its natural key: see `NaturalKeyed`."""
+
+    def get_by_natural_key(self, *key):
+        return self.get(**dict(zip(self.model.key_lookups(), key, strict=True)))
+
+
+class NaturalKeyed(models.Model):
+    """A row of a link or detail table whose natural key is `key_fields`: a related record
+    stands in the key by its slug, any other field by its value. Fixtures and the seed name
+    rows this way. (Serializers order the related records first without being told.)"""
+
+    key_fields: tuple[str, ...] = ()
+
+    objects = KeyManager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def key_lookups(cls):
+        return [
+            f"{name}__slug" if cls._meta.get_field(name).is_relation else name
+            for name in cls.key_fields
+        ]
+
+    def natural_key(self):
+        values = (getattr(self, name) for name in self.key_fields)
+        return tuple(getattr(value, "slug", value) for value in values)
+
+
+def role_field(roles, default):
+    return models.CharField(
+        max_length=20, choices=[(role.value, role.label) for role in roles], default=default
+    )
+
+
+def role_constraints(name, parent, roles):
+    """A city has each role on a record once, and only a role the record allows."""
+    return [
+        models.UniqueConstraint(fields=[parent, "city", "role"], name=f"{name}_role_once"),
+        models.CheckConstraint(condition=Q(role__in=roles), name=f"{name}_role_known"),
+    ]
+
+
+class CityLink(NaturalKeyed):
+    """A city on a record in a role, with the passage of the source that shows it."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self.city} ({self.get_role_display().lower()})"
+
+
 class PracticeCityQuerySet(models.QuerySet):
     def own(self):
         """Links that make the record the city's own: it did or presented it, and the record
@@ -569,33 +616,23 @@ class PracticeCityQuerySet(models.QuerySet):
         return self.filter(role__in=OWN_ROLES).exclude(goodpractice__kind=Kind.RECOMMENDATION)
 
 
-class PracticeCityManager(models.Manager.from_queryset(PracticeCityQuerySet)):
-    def get_by_natural_key(self, practice_slug, city_slug, role):
-        return self.get(goodpractice__slug=practice_slug, city__slug=city_slug, role=role)
-
-
-class PracticeCity(models.Model):
+class PracticeCity(CityLink):
     """A city on a practice: its role, and the passage of the source that shows it."""
 
     # The field names are those of the many-to-many table this model took over (migration 0007).
-    goodpractice = models.ForeignKey(
-        GoodPractice, on_delete=models.CASCADE, related_name="city_links"
-    )
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="practice_links")
-    role = models.CharField(
-        max_length=20,
-        choices=[(role.value, role.label) for role in PRACTICE_CITY_ROLES],
-        default=CityRole.DID,
-    )
-    passage = models.TextField(
-        blank=True,
-        help_text=_(
+    goodpractice = joined(GoodPractice, "city_links")
+    city = joined(City, "practice_links")
+    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID)
+    passage = passage_field(
+        _(
             "The words of the source that show the city's role, copied exactly. "
             "Needed before the record is published."
-        ),
+        )
     )
 
-    objects = PracticeCityManager()
+    key_fields = ("goodpractice", "city", "role")
+
+    objects = KeyManager.from_queryset(PracticeCityQuerySet)()
 
     # No default ordering on link models: it would join the city (or challenge, or person) into
     # every query of the table, prefetches and UNIONs included. Pages order where they list.
@@ -603,92 +640,53 @@ class PracticeCity(models.Model):
         db_table = "cases_goodpractice_cities"
         verbose_name = _("city on a practice")
         verbose_name_plural = _("cities on practices")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["goodpractice", "city", "role"], name="practice_city_role_once"
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=PRACTICE_CITY_ROLES), name="practice_city_role_known"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.city} ({self.get_role_display().lower()})"
-
-    def natural_key(self):
-        return (self.goodpractice.slug, self.city.slug, self.role)
-
-    natural_key.dependencies = ["cases.goodpractice", "cases.city"]
+        constraints = role_constraints("practice_city", "goodpractice", PRACTICE_CITY_ROLES)
 
 
-class EventCityManager(models.Manager):
-    def get_by_natural_key(self, event_slug, city_slug, role):
-        return self.get(event__slug=event_slug, city__slug=city_slug, role=role)
-
-
-class EventCity(models.Model):
+class EventCity(CityLink):
     """A city at an event: took part or presented, and the passage of the source that shows it."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="city_links")
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="event_links")
-    role = models.CharField(
-        max_length=20,
-        choices=[(role.value, role.label) for role in EVENT_CITY_ROLES],
-        default=CityRole.TOOK_PART,
-    )
-    passage = models.TextField(
-        blank=True,
-        help_text=_(
+    event = joined(Event, "city_links")
+    city = joined(City, "event_links")
+    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART)
+    passage = passage_field(
+        _(
             "The words of the source that show the city's role, copied exactly. "
             "Needed before the report is published."
-        ),
+        )
     )
 
-    objects = EventCityManager()
+    key_fields = ("event", "city", "role")
 
     class Meta:
         db_table = "cases_event_cities"
         verbose_name = _("city at an event")
         verbose_name_plural = _("cities at events")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "city", "role"], name="event_city_role_once"),
-            models.CheckConstraint(
-                condition=Q(role__in=EVENT_CITY_ROLES), name="event_city_role_known"
-            ),
-        ]
+        constraints = role_constraints("event_city", "event", EVENT_CITY_ROLES)
+
+
+class ChallengeLink(NaturalKeyed):
+    """A challenge on a record, with what ties them and the passage of the source that shows it."""
+
+    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+
+    class Meta:
+        abstract = True
 
     def __str__(self):
-        return f"{self.city} ({self.get_role_display().lower()})"
-
-    def natural_key(self):
-        return (self.event.slug, self.city.slug, self.role)
-
-    natural_key.dependencies = ["cases.event", "cases.city"]
+        return str(self.challenge)
 
 
-class PracticeChallengeManager(models.Manager):
-    def get_by_natural_key(self, practice_slug, challenge_slug):
-        return self.get(goodpractice__slug=practice_slug, challenge__slug=challenge_slug)
-
-
-class PracticeChallenge(models.Model):
+class PracticeChallenge(ChallengeLink):
     """A challenge a practice addresses, and the passage of the source that ties them."""
 
-    goodpractice = models.ForeignKey(
-        GoodPractice, on_delete=models.CASCADE, related_name="challenge_links"
-    )
-    challenge = models.ForeignKey(
-        "challenges.Challenge", on_delete=models.CASCADE, related_name="practice_links"
-    )
-    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
-    passage = models.TextField(
-        blank=True,
-        help_text=_(
-            "The words of the source that tie the record to the challenge, copied exactly."
-        ),
+    goodpractice = joined(GoodPractice, "challenge_links")
+    challenge = joined("challenges.Challenge", "practice_links")
+    passage = passage_field(
+        _("The words of the source that tie the record to the challenge, copied exactly.")
     )
 
-    objects = PracticeChallengeManager()
+    key_fields = ("goodpractice", "challenge")
 
     class Meta:
         db_table = "cases_goodpractice_challenges"
@@ -697,37 +695,20 @@ class PracticeChallenge(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["goodpractice", "challenge"], name="practice_challenge_once"
-            ),
+            )
         ]
 
-    def __str__(self):
-        return str(self.challenge)
 
-    def natural_key(self):
-        return (self.goodpractice.slug, self.challenge.slug)
-
-    natural_key.dependencies = ["cases.goodpractice", "challenges.challenge"]
-
-
-class EventChallengeManager(models.Manager):
-    def get_by_natural_key(self, event_slug, challenge_slug):
-        return self.get(event__slug=event_slug, challenge__slug=challenge_slug)
-
-
-class EventChallenge(models.Model):
+class EventChallenge(ChallengeLink):
     """A challenge raised at an event, and the passage of the source that shows it."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="challenge_links")
-    challenge = models.ForeignKey(
-        "challenges.Challenge", on_delete=models.CASCADE, related_name="event_links"
-    )
-    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
-    passage = models.TextField(
-        blank=True,
-        help_text=_("The words of the source that show the challenge was raised, copied exactly."),
+    event = joined(Event, "challenge_links")
+    challenge = joined("challenges.Challenge", "event_links")
+    passage = passage_field(
+        _("The words of the source that show the challenge was raised, copied exactly.")
     )
 
-    objects = EventChallengeManager()
+    key_fields = ("event", "challenge")
 
     class Meta:
         db_table = "cases_event_challenges"
@@ -736,14 +717,6 @@ class EventChallenge(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "challenge"], name="event_challenge_once"),
         ]
-
-    def __str__(self):
-        return str(self.challenge)
-
-    def natural_key(self):
-        return (self.event.slug, self.challenge.slug)
-
-    natural_key.dependencies = ["cases.event", "challenges.challenge"]
 
 
 class Person(SlugKeyedModel):
@@ -763,9 +736,8 @@ class Person(SlugKeyedModel):
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
-    passage = models.TextField(
-        blank=True,
-        help_text=_("The words of the source that name them and their role, copied exactly."),
+    passage = passage_field(
+        _("The words of the source that name them and their role, copied exactly.")
     )
     note = models.TextField(
         blank=True,
@@ -779,34 +751,24 @@ class Person(SlugKeyedModel):
         ordering = ["name"]
         verbose_name_plural = _("people")
 
-    def __str__(self):
-        return self.name
-
     def get_absolute_url(self):
         return reverse("cases:person-detail", args=[self.slug])
 
 
-class EventPersonManager(models.Manager):
-    def get_by_natural_key(self, event_slug, person_slug):
-        return self.get(event__slug=event_slug, person__slug=person_slug)
-
-
-class EventPerson(models.Model):
+class EventPerson(NaturalKeyed):
     """A person at an event: what part the source gives them there, with its words."""
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="person_links")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="event_links")
+    event = joined(Event, "person_links")
+    person = joined(Person, "event_links")
     part = models.CharField(
         max_length=200,
         blank=True,
         help_text=_("Their part at the event as the source gives it: chair, speaker, contributor."),
     )
-    passage = models.TextField(
-        blank=True, help_text=_("The words of the source that show it, copied exactly.")
-    )
+    passage = passage_field(_("The words of the source that show it, copied exactly."))
     note = models.TextField(blank=True, help_text=_("What the source leaves open."))
 
-    objects = EventPersonManager()
+    key_fields = ("event", "person")
 
     class Meta:
         verbose_name = _("person at an event")
@@ -818,21 +780,11 @@ class EventPerson(models.Model):
     def __str__(self):
         return f"{self.person} at {self.event}"
 
-    def natural_key(self):
-        return (self.event.slug, self.person.slug)
 
-    natural_key.dependencies = ["cases.event", "cases.person"]
-
-
-class StatementManager(models.Manager):
-    def get_by_natural_key(self, person_slug, position):
-        return self.get(person__slug=person_slug, position=position)
-
-
-class Statement(models.Model):
+class Statement(NaturalKeyed):
     """Something a person said, word for word as a source reports it."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="statements")
+    person = joined(Person, "statements")
     quote = models.TextField(help_text=_("Word for word from the source."))
     is_reported_speech = models.BooleanField(
         default=False,
@@ -842,27 +794,17 @@ class Statement(models.Model):
         ),
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
-    event = models.ForeignKey(
-        Event,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="statements",
-        help_text=_("Where they said it, when the source says."),
+    event = optional_link(
+        Event, related_name="statements", help_text=_("Where they said it, when the source says.")
     )
-    practice = models.ForeignKey(
-        GoodPractice,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="statements",
-        help_text=_("The record it backs, if any."),
+    practice = optional_link(
+        GoodPractice, related_name="statements", help_text=_("The record it backs, if any.")
     )
     position = models.PositiveSmallIntegerField(
         default=1, help_text=_("A person's statements are listed in ascending order of this.")
     )
 
-    objects = StatementManager()
+    key_fields = ("person", "position")
 
     class Meta:
         ordering = ["position", "pk"]
@@ -873,32 +815,17 @@ class Statement(models.Model):
     def __str__(self):
         return f"{self.person}: {self.quote[:60]}"
 
-    def natural_key(self):
-        return (self.person.slug, self.position)
 
-    natural_key.dependencies = ["cases.person"]
-
-
-class PracticeRedirectManager(models.Manager):
-    def get_by_natural_key(self, old_slug):
-        return self.get(old_slug=old_slug)
-
-
-class PracticeRedirect(models.Model):
+class PracticeRedirect(NaturalKeyed):
     """An address a practice had before it was merged into another: it answers 301 there."""
 
     old_slug = models.SlugField(max_length=200, unique=True)
-    practice = models.ForeignKey(GoodPractice, on_delete=models.CASCADE, related_name="redirects")
+    practice = joined(GoodPractice, "redirects")
 
-    objects = PracticeRedirectManager()
+    key_fields = ("old_slug",)
 
     class Meta:
         ordering = ["old_slug"]
 
     def __str__(self):
         return f"{self.old_slug} → {self.practice.slug}"
-
-    def natural_key(self):
-        return (self.old_slug,)
-
-    natural_key.dependencies = ["cases.goodpractice"]

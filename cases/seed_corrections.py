@@ -16,15 +16,13 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.serializers.python import Deserializer
 from django.db import transaction
 from taggit.models import Tag
 
 from .models import CityRole, Event, GoodPractice
 from .search import practice_refresh_search
-from .seeding import RECORD_LINKS
+from .seeding import RECORD_LINKS, deserialize, deserialize_or_skip
 
 FIXTURES = settings.BASE_DIR / "fixtures"
 PREVIOUS = FIXTURES / "previous"
@@ -185,17 +183,10 @@ def _differences(stored: dict, version: dict) -> list[str]:
     return [name for name in version if stored.get(name) != version[name]]
 
 
-def _deserialize(record: dict):
-    (item,) = Deserializer([record], handle_forward_references=True)
-    return item
-
-
 def _add_missing(fixture: str, report: SeedCorrections) -> None:
     for record in _read(FIXTURES / f"{fixture}.json"):
-        try:
-            item = _deserialize(record)
-        except DeserializationError as error:
-            report.skipped.append(f"{record['model']}: {error}")
+        item = deserialize_or_skip(record, report.skipped)
+        if item is None:
             continue
         if item.object.pk is not None:
             continue
@@ -212,12 +203,12 @@ def _write_links(kind: SeedModel, record) -> None:
         through.objects.filter(**{owner: record}).delete()
         for link in _read(FIXTURES / f"{fixture}.json"):
             if _key(link["fields"][owner]) == record.slug:
-                _deserialize(link).save()
+                deserialize(link).save()
 
 
 def _overwrite(kind: SeedModel, record: dict, stored) -> None:
     """Write the current seed's fields over the stored record's."""
-    seed = _deserialize(record).object
+    seed = deserialize(record).object
     for name in record["fields"]:
         model_field = kind.model._meta.get_field(name)
         if not model_field.many_to_many and name not in TIMESTAMPS:
@@ -229,7 +220,7 @@ def _overwrite(kind: SeedModel, record: dict, stored) -> None:
 
 def _link(kind: SeedModel, record: dict, stored, tags) -> None:
     """Give the stored record the current seed's links: many-to-many, through rows, tags."""
-    for name, pks in _deserialize(record).m2m_data.items():
+    for name, pks in deserialize(record).m2m_data.items():
         getattr(stored, name).set(pks)
     _write_links(kind, stored)
     if tags is not None:
@@ -246,7 +237,7 @@ def _add_new_records(kind: SeedModel, records: list[dict]) -> dict:
             for name, value in record["fields"].items()
             if not kind.model._meta.get_field(name).many_to_many
         }
-        item = _deserialize({**record, "fields": fields})
+        item = deserialize({**record, "fields": fields})
         item.save()  # raw: the seed's own timestamps
         if item.deferred_fields:
             waiting.append(item)

@@ -136,10 +136,19 @@ def _name(record: dict) -> str:
     return f"{model._meta.verbose_name} {key}"
 
 
-def _deserialize(record: dict):
+def deserialize(record: dict):
     """The seed's version of one record; its pk is set when the record is in the database."""
     (item,) = Deserializer([record], handle_forward_references=True)
     return item
+
+
+def deserialize_or_skip(record: dict, skipped: list[str]):
+    """The seed's version of one record, or None with the reason added to `skipped`."""
+    try:
+        return deserialize(record)
+    except DeserializationError as error:
+        skipped.append(f"{_name(record)}: {error}")
+        return None
 
 
 def _insert(item, record: dict, skipped: list[str]) -> bool:
@@ -192,10 +201,8 @@ def seed_add_missing() -> SeedReport:
                 for owner in LINK_OWNERS[model]
             ):
                 continue
-            try:
-                item = _deserialize(record)
-            except DeserializationError as error:
-                report.skipped.append(f"{_name(record)}: {error}")
+            item = deserialize_or_skip(record, report.skipped)
+            if item is None:
                 continue
             if item.object.pk is not None:
                 report.kept += 1
@@ -340,7 +347,7 @@ def _write_rows(restore: RecordRestore, record) -> None:
                 linked = row["fields"][other][0]
                 if not related._default_manager.filter(slug=linked).exists():
                     raise DeserializationError(f"{name} of {record.slug}: {linked} is missing")
-                _deserialize(row).save()
+                deserialize(row).save()
 
 
 def _compare(restore: RecordRestore, seed_tags: list[str]) -> None:
@@ -384,7 +391,7 @@ def seed_restore_plan(*, slugs: list[str] | None, lock: bool = False) -> list[Re
     seed_tags = _seed_tags()
     plan = []
     for record in records:
-        item = _deserialize(record)
+        item = deserialize(record)
         model = type(item.object)
         current = None
         if item.object.pk is not None:

@@ -349,17 +349,25 @@ def event_organisations(event):
     )
 
 
-def event_evidence(event):
-    """The event's cities by city with their roles and passages, and its challenge links."""
+def event_page(event) -> dict:
+    """What the event page shows beside the event: who organised it and took part, its cities
+    (each with its roles and passages), its challenges and its people."""
+    organisers, participating_organisations = event_organisations(event)
     city_links = event.city_links.select_related("city__country").order_by("city__name", "role")
-    challenge_links = event.challenge_links.select_related("challenge").order_by("challenge__name")
-    return city_links_by_city(city_links), challenge_links
-
-
-def people_at(event):
-    return event.person_links.select_related("person__city", "person__organisation").order_by(
-        "person__name"
-    )
+    cities = city_links_by_city(city_links)
+    people = event.person_links.select_related("person__city", "person__organisation")
+    return {
+        "organisers": organisers,
+        "participating_organisations": participating_organisations,
+        "cities": cities,
+        # The host city is linked once: in the participating cities when it took part.
+        "host_is_listed": event.host_city_id in {city.pk for city, _links in cities},
+        "challenge_links": event.challenge_links.select_related("challenge").order_by(
+            "challenge__name"
+        ),
+        "people": people.order_by("person__name"),
+        "practices": practice_cards(event.practices.published()),
+    }
 
 
 # People
@@ -391,3 +399,40 @@ def what_a_person_said(person):
     return person.statements.select_related("source", "event", "practice").order_by(
         "position", "pk"
     )
+
+
+# Whole pages: what a detail page shows beside its record
+
+
+def practice_page(practice) -> dict:
+    cities, challenge_links = evidence_of(practice)
+    return {
+        "cities": cities,
+        "city_list": [city for city, _links in cities],
+        "city_names": ", ".join(city.name for city, _links in cities),
+        "challenge_links": challenge_links,
+        "challenges": [link.challenge for link in challenge_links],
+        "events": events_newest_first(practice.events.public()),
+        "people": people_at_events_of(practice),
+        "see_also": see_also_of(practice),
+        "tags": practice.tags.order_by("name"),
+        "related": related_practices(practice),
+    }
+
+
+def city_page(city) -> dict:
+    """A city's practices by its part in them (its own, about it, heard at its events), with its
+    events, people, challenges and peers."""
+    faced_ids = challenge_ids_faced_by(city)
+    practices, more_practices = newest_practices(practices_of_city(city))
+    return {
+        "own_practices": [practice for practice in practices if practice.is_own],
+        "practices_about": [practice for practice in practices if practice.is_about],
+        "practices_heard": [p for p in practices if not (p.is_own or p.is_about)],
+        "more_practices": more_practices,
+        "events": events_of_city(city),
+        "people": people_of_city(city),
+        "challenges": Challenge.objects.filter(pk__in=faced_ids).select_related("theme"),
+        "challenge_count": len(faced_ids),
+        "peers": peers_of_city(city, faced_ids),
+    }

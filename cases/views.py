@@ -10,27 +10,17 @@ from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
 from .selectors import (
     PAGE_SIZE,
-    challenge_ids_faced_by,
     cities_facing,
     cities_with_practice_counts,
-    event_evidence,
-    event_organisations,
+    city_page,
+    event_page,
     events_newest_first,
-    events_of_city,
     events_of_person,
-    evidence_of,
     newest_practices,
     peers_facing,
-    peers_of_city,
-    people_at,
-    people_at_events_of,
-    people_of_city,
     people_with_statement_counts,
-    practice_cards,
-    practices_of_city,
+    practice_page,
     related_challenges,
-    related_practices,
-    see_also_of,
     themes_with_counts,
     what_a_person_said,
 )
@@ -75,20 +65,7 @@ def practice_detail(request, slug):
             PracticeRedirect.objects.select_related("practice"), old_slug=slug
         )
         return redirect(merged.practice, permanent=True)
-    cities, challenge_links = evidence_of(practice)
-    context = {
-        "practice": practice,
-        "cities": cities,
-        "city_list": [city for city, _links in cities],
-        "city_names": ", ".join(city.name for city, _links in cities),
-        "challenge_links": challenge_links,
-        "challenges": [link.challenge for link in challenge_links],
-        "events": events_newest_first(practice.events.public()),
-        "people": people_at_events_of(practice),
-        "see_also": see_also_of(practice),
-        "tags": practice.tags.order_by("name"),
-        "related": related_practices(practice),
-    }
+    context = {"practice": practice, **practice_page(practice)}
     return render(request, "cases/practice_detail.html", context)
 
 
@@ -100,21 +77,7 @@ def city_list(request):
 @cache_public_page
 def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("country"), slug=slug)
-    faced_ids = challenge_ids_faced_by(city)
-    practices, more_practices = newest_practices(practices_of_city(city))
-    context = {
-        "city": city,
-        "own_practices": [practice for practice in practices if practice.is_own],
-        "practices_about": [practice for practice in practices if practice.is_about],
-        "practices_heard": [p for p in practices if not (p.is_own or p.is_about)],
-        "more_practices": more_practices,
-        "events": events_of_city(city),
-        "people": people_of_city(city),
-        "challenges": Challenge.objects.filter(pk__in=faced_ids).select_related("theme"),
-        "challenge_count": len(faced_ids),
-        "peers": peers_of_city(city, faced_ids),
-    }
-    return render(request, "cases/city_detail.html", context)
+    return render(request, "cases/city_detail.html", {"city": city, **city_page(city)})
 
 
 @cache_public_page
@@ -130,20 +93,7 @@ def event_detail(request, slug):
         "source", "host_city", "part_of"
     )
     event = get_object_or_404(queryset, slug=slug)
-    organisers, participating_organisations = event_organisations(event)
-    cities, challenge_links = event_evidence(event)
-    context = {
-        "event": event,
-        "organisers": organisers,
-        "participating_organisations": participating_organisations,
-        "cities": cities,
-        # The host city is linked once: in the participating cities when it took part.
-        "host_is_listed": event.host_city_id in {city.pk for city, _links in cities},
-        "challenge_links": challenge_links,
-        "people": people_at(event),
-        "practices": practice_cards(event.practices.published()),
-    }
-    return render(request, "cases/event_detail.html", context)
+    return render(request, "cases/event_detail.html", {"event": event, **event_page(event)})
 
 
 @cache_public_page

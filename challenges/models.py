@@ -12,14 +12,17 @@ class SlugManager(models.Manager):
 class SlugKeyedModel(models.Model):
     """A model whose rows fixtures name by their slug (natural keys), never by database id.
 
-    Subclasses declare the `slug` field. dumpdata already orders models by their foreign keys,
-    so the natural key needs no `dependencies` of its own.
+    Subclasses declare the `slug` field, and a `name` or their own `__str__`. dumpdata already
+    orders models by their foreign keys, so the natural key needs no `dependencies` of its own.
     """
 
     objects = SlugManager()
 
     class Meta:
         abstract = True
+
+    def __str__(self):
+        return self.name
 
     def natural_key(self):
         return (self.slug,)
@@ -38,9 +41,6 @@ class Theme(SlugKeyedModel):
     class Meta:
         ordering = ["position", "name"]
 
-    def __str__(self):
-        return self.name
-
 
 class Challenge(SlugKeyedModel):
     """A problem cities share, from the controlled vocabulary practices are filed under."""
@@ -52,9 +52,6 @@ class Challenge(SlugKeyedModel):
 
     class Meta:
         ordering = ["name"]
-
-    def __str__(self):
-        return self.name
 
     def get_absolute_url(self):
         return reverse("challenges:challenge-detail", args=[self.slug])
