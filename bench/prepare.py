@@ -110,6 +110,11 @@ def pages():
         "practice detail": practice.get_absolute_url(),
         "city page": city.get_absolute_url(),
         "peer finder": f"/peers/?challenge={challenge.slug}",
+        "map": "/map/",
+        "API, practices filtered + searched": (
+            f"/api/practices/?challenge={challenge.slug}&q={common}"
+        ),
+        "feed, one challenge": f"/feeds/practices/?challenge={challenge.slug}",
         "floor (/healthz)": "/healthz",
     }
 
