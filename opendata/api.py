@@ -25,6 +25,7 @@ from .selectors import (
     cited_sources,
     cities_with_counts,
     events_with_everything,
+    people_with_everything,
     practices_with_everything,
 )
 
@@ -192,3 +193,14 @@ class SourceViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return cited_sources().order_by("title", "pk")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=gettext_lazy("People the sources name, with what they said")),
+    retrieve=extend_schema(summary=gettext_lazy("One person")),
+)
+class PersonViewSet(ReadOnlyViewSet):
+    serializer_class = serializers.PersonSerializer
+
+    def get_queryset(self):
+        return people_with_everything().order_by("name", "pk")

@@ -9,9 +9,12 @@ from cases.models import (
     City,
     Event,
     EventCity,
+    EventPerson,
     GoodPractice,
+    Person,
     PracticeCity,
     Source,
+    Statement,
     Status,
     TaggedPractice,
 )
@@ -147,4 +150,20 @@ def cited_sources():
     return Source.objects.filter(
         Q(pk__in=GoodPractice.objects.published().values("source"))
         | Q(pk__in=Event.objects.published().values("source"))
+    )
+
+
+def people_with_everything():
+    """People with their part at each public event and what they said, in three queries."""
+    public_parts = (
+        EventPerson.objects.filter(event__status__in=PUBLIC_STATUSES)
+        .select_related("event")
+        .order_by("event__title")
+    )
+    statements = Statement.objects.select_related("source", "event", "practice").order_by(
+        "position", "pk"
+    )
+    return Person.objects.select_related("city", "organisation").prefetch_related(
+        Prefetch("event_links", queryset=public_parts),
+        Prefetch("statements", queryset=statements),
     )

@@ -11,10 +11,13 @@ from cases.models import (
     Country,
     Event,
     EventCity,
+    EventPerson,
     GoodPractice,
     Organisation,
+    Person,
     PracticeCity,
     Source,
+    Statement,
 )
 from challenges.models import Challenge, Theme
 
@@ -247,3 +250,58 @@ class SourceSerializer(SourceReference):
 
     class Meta(SourceReference.Meta):
         fields = ["slug", "api_url", *SourceReference.Meta.fields[1:]]
+
+
+class PersonEventReference(serializers.ModelSerializer):
+    """A public event the person is named at: their part there and the words that name them."""
+
+    slug = serializers.SlugField(source="event.slug")
+    title = serializers.CharField(source="event.title")
+
+    class Meta:
+        model = EventPerson
+        fields = ["slug", "title", "part", "passage"]
+
+
+class StatementSerializer(serializers.ModelSerializer):
+    """Something the person said, word for word, with its source; the event and the record it
+    backs by slug, when they are public."""
+
+    source = serializers.SlugField(source="source.slug")
+    event = serializers.SerializerMethodField()
+    practice = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Statement
+        fields = ["quote", "is_reported_speech", "source", "event", "practice"]
+
+    def get_event(self, statement) -> str | None:
+        event = statement.event
+        return event.slug if event and event.status in PUBLIC_STATUSES else None
+
+    def get_practice(self, statement) -> str | None:
+        practice = statement.practice
+        return practice.slug if practice and practice.status in PUBLIC_STATUSES else None
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    api_url = api_url("person-detail")
+    address = AddressField()
+    city = CityReference(read_only=True)
+    organisation = OrganisationReference(read_only=True)
+    events = PersonEventReference(source="event_links", many=True, read_only=True)
+    statements = StatementSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "slug",
+            "api_url",
+            "address",
+            "name",
+            "role",
+            "city",
+            "organisation",
+            "events",
+            "statements",
+        ]

@@ -24,6 +24,7 @@ router.register("practices", api.PracticeViewSet, basename="practice")
 router.register("challenges", api.ChallengeViewSet, basename="challenge")
 router.register("cities", api.CityViewSet, basename="city")
 router.register("events", api.EventViewSet, basename="event")
+router.register("people", api.PersonViewSet, basename="person")
 router.register("sources", api.SourceViewSet, basename="source")
 
 # Mounted under /api/ as "api:" (citylearn/urls.py).

@@ -20,6 +20,7 @@ from .factories import (
     make_city,
     make_country,
     make_event,
+    make_person,
     make_practice,
     make_source,
 )
@@ -130,7 +131,35 @@ def test_cities_list_with_their_country(client):
 
 def test_the_api_root_lists_every_collection(client):
     root = client.get(reverse("api:api-root")).json()
-    assert set(root) == {"practices", "challenges", "cities", "events", "sources"}
+    assert set(root) == {"practices", "challenges", "cities", "events", "people", "sources"}
+
+
+def test_a_person_is_read_with_their_part_at_public_events_and_what_they_said(client):
+    shown = make_event(slug="leaders-talk", title="Leaders' talk", status=Status.PUBLISHED)
+    hidden = make_event(slug="draft-workshop", status=Status.DRAFT)
+    person = make_person(
+        slug="amina-mayor", role="Mayor", events=[shown, hidden], statements=["Share the data."]
+    )
+    statement = person.statements.get()
+    statement.event = hidden
+    statement.save()
+    record = client.get(reverse("api:person-detail", args=["amina-mayor"])).json()
+    assert record["role"] == "Mayor"
+    assert [event["slug"] for event in record["events"]] == ["leaders-talk"]
+    assert record["events"][0]["part"] == "speaker"
+    [said] = record["statements"]
+    assert (said["quote"], said["event"]) == ("Share the data.", None)
+    assert record["address"] == "http://testserver/people/amina-mayor/"
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_people_list_query_count_does_not_grow(client, django_assert_num_queries, count):
+    event = make_event(status=Status.PUBLISHED)
+    for _ in range(count):
+        make_person(events=[event], statements=["A point.", "Another point."])
+    # The count, the page, their events and their statements.
+    with django_assert_num_queries(4):
+        client.get(reverse("api:person-list"), {"page_size": "100"})
 
 
 # The catalogue's filters
