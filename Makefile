@@ -75,8 +75,11 @@ restore: install
 browser-deps:
 	@scripts/ensure-chromium
 
+# pytest-xdist: one worker per core, each test file kept in one worker (its fixtures and its
+# Chromium stay together). TEST_WORKERS=0 runs everything in this process.
+TEST_WORKERS ?= auto
 test: install browser-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
