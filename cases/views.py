@@ -4,12 +4,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from challenges.models import Challenge, Theme
 
 from .caching import cache_public_page
-from .catalogue import CatalogueQuery, peer_chips
-from .filters import SlugListField
+from .catalogue import CatalogueQuery
 from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
+from .peers import PeerQuestion
 from .selectors import (
     PAGE_SIZE,
+    PEER_LIMIT,
     challenge_ids_faced_by,
     cities_facing,
     cities_with_practice_counts,
@@ -21,7 +22,6 @@ from .selectors import (
     evidence_of,
     newest_practices,
     peers_facing,
-    peers_of_city,
     people_at,
     people_at_events_of,
     people_of_city,
@@ -102,6 +102,7 @@ def city_detail(request, slug):
     city = get_object_or_404(City.objects.select_related("country"), slug=slug)
     faced_ids = challenge_ids_faced_by(city)
     practices, more_practices = newest_practices(practices_of_city(city))
+    challenges = list(Challenge.objects.filter(pk__in=faced_ids).select_related("theme"))
     context = {
         "city": city,
         "own_practices": [practice for practice in practices if practice.is_own],
@@ -110,9 +111,10 @@ def city_detail(request, slug):
         "more_practices": more_practices,
         "events": events_of_city(city),
         "people": people_of_city(city),
-        "challenges": Challenge.objects.filter(pk__in=faced_ids).select_related("theme"),
+        "challenges": challenges,
         "challenge_count": len(faced_ids),
-        "peers": peers_of_city(city, faced_ids),
+        # The aside's list of challenges links them; the peers name them and say what they did.
+        "peers": peers_facing(challenges, exclude=city, limit=PEER_LIMIT),
     }
     return render(request, "cases/city_detail.html", context)
 
@@ -168,23 +170,17 @@ def challenge_detail(request, slug):
 
 @cache_public_page
 def peer_finder(request):
-    slugs = SlugListField().to_python(request.GET.getlist("challenge"))
-    region = request.GET.get("region", "")
-    if region not in Region.values:
-        region = ""
-    chosen = list(Challenge.objects.filter(slug__in=slugs)) if slugs else []
-    chosen_slugs = {challenge.slug for challenge in chosen}
-    region_name = dict(Region.choices).get(region, "")
+    cities = list(City.objects.select_related("country").order_by("name"))
+    question = PeerQuestion.from_get(request.GET, cities=cities)
     context = {
+        "question": question,
+        "cities": cities,
         "themes": Theme.objects.prefetch_related("challenges"),
-        "chosen": chosen,
-        "chosen_slugs": chosen_slugs,
-        "unknown": [slug for slug in slugs if slug not in chosen_slugs],
-        "region": region,
-        "region_name": region_name,
+        "chosen": question.chosen,
+        "chosen_slugs": {challenge.slug for challenge in question.chosen},
         "regions": Region.choices,
-        "peers": peers_facing(chosen, region=region),
-        "chips": peer_chips(chosen, region=region, region_name=region_name),
+        "peers": peers_facing(question.chosen, region=question.region, exclude=question.city),
+        "chips": question.chips(),
     }
     return render(request, "cases/peer_finder.html", context)
 
