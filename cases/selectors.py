@@ -345,8 +345,13 @@ class SharedChallenge:
     def of(cls, challenge, evidence, mentioned):
         """Done and presented first, then heard; "raised" only when there is neither."""
         named, chosen = set(), []
-        # A practice done and presented, or heard at two events, is said once.
-        for entry in sorted((e for e in evidence if e.practice), key=lambda e: not e.is_own):
+        # A practice done and presented, or heard at two events, is said once; what was heard
+        # at one event is said together.
+        with_practice = sorted(
+            (e for e in evidence if e.practice),
+            key=lambda e: (not e.is_own, e.verb, e.event.title if e.event else ""),
+        )
+        for entry in with_practice:
             if entry.practice.pk not in named:
                 named.add(entry.practice.pk)
                 chosen.append(entry)
@@ -364,6 +369,12 @@ class SharedChallenge:
     @property
     def more(self):
         return max(len(self.all) - PEER_EVIDENCE_SHOWN, 0)
+
+    @property
+    def lines(self):
+        """The shown evidence as (verb, event, entries): "heard at <event>: <a>, <b>"."""
+        grouped = groupby(self.shown, key=lambda entry: (entry.verb, entry.event))
+        return [(verb, event, list(entries)) for (verb, event), entries in grouped]
 
 
 def _peer_evidence(city_ids, challenge_ids):

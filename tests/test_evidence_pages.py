@@ -252,8 +252,7 @@ def test_the_peer_finder_says_what_a_city_heard_rather_than_no_practice(client, 
     response = client.get(PEERS, {"challenge": "political-disruption"})
     (peer,) = response.context["peers"]
     assert peer.peer_practices == []
-    assertContains(response, "heard <a href=")
-    assertContains(response, "at Side event")
+    assertContains(response, "heard at <cite>Side event</cite>: <a href=")
     assertNotContains(response, "no practice")
 
 

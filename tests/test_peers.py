@@ -197,15 +197,14 @@ def test_a_peer_that_heard_a_practice_at_an_event_says_so_and_where(client, peer
     make_event(title="Talk on C2", challenges=[c2], cities=[peers])
     response = client.get(URL, {"city": "nairobi", "challenge": "c2"})
     assert peer_lines(response) == {"Kampala": {"Challenge C2": [("heard", "Share the pumps")]}}
-    assertContains(response, "heard <a href=")
-    assertContains(response, "at Water summit")
+    assertContains(response, "heard at <cite>Water summit</cite>: <a href=")
     assertNotContains(response, "no practice")
 
 
 def test_a_peer_that_only_raised_a_challenge_says_where(client, peers):
     response = client.get(URL, {"challenge": "c"})
     assert peer_lines(response) == {"Nairobi": {"Challenge C": [("raised", "Talk on C")]}}
-    assertContains(response, "raised it at Talk on C")
+    assertContains(response, "raised it at <cite>Talk on C</cite>")
     assertNotContains(response, "no practice")
 
 
@@ -224,7 +223,7 @@ def test_a_practice_heard_by_two_peers_is_linked_once(client, peers):
     response = client.get(URL, {"challenge": "e"})
     assert [city.name for city in response.context["peers"]] == ["Bonn", "Kampala"]
     assertContains(response, f'href="{shared.get_absolute_url()}"', count=1)
-    assertContains(response, "heard “Shared advice” at Summit")
+    assertContains(response, "heard at <cite>Summit</cite>: “Shared advice”")
 
 
 def test_an_unknown_city_is_named_in_a_message(client, peers):
