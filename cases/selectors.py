@@ -294,7 +294,7 @@ def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT
     Each city gets `shared_challenge_ids`, `peer_practices` (the published practices it did or
     presented about them, never a recommendation) and `shared`: one `SharedChallenge` per
     challenge it shares, saying what it did, presented or heard about it, or where it raised it.
-    Seven queries, however many cities and records.
+    Six queries, however many cities and records.
     """
     if not challenges:
         return []
