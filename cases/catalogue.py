@@ -3,7 +3,7 @@
 `CatalogueQuery` reads the search, the filters, the sort and the expanded facet from the query
 string once; its methods build what the page shows around the results: facet groups with counts,
 removable chips, and for an empty result which single filter to drop. Each link keeps the other
-parameters and goes back to the first page. `peer_chips` gives the peer finder the same chips.
+parameters and goes back to the first page.
 """
 
 from dataclasses import dataclass
@@ -187,22 +187,3 @@ class CatalogueQuery:
                 url = _without(self.params, name)
                 suggestions.append({"label": label, "count": count, "url": url})
         return suggestions
-
-
-def peer_chips(chosen, *, region="", region_name=""):
-    """For the peer finder: one removable chip per ticked challenge and one for the region,
-    each linking to the finder without it."""
-    params = QueryDict(mutable=True)
-    params.setlist("challenge", [challenge.slug for challenge in chosen])
-    if region:
-        params["region"] = region
-    removals = [
-        (gettext("Challenge"), challenge.name, _without(params, "challenge", challenge.slug))
-        for challenge in chosen
-    ]
-    if region:
-        removals.append((gettext("Region"), region_name, _without(params, "region")))
-    return [
-        {"label": label, "name": name, "remove_url": url, "is_link": True}
-        for label, name, url in removals
-    ]

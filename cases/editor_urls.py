@@ -35,7 +35,7 @@ urlpatterns = [
 # Sign-in for editors and curators, with the site's templates (templates/registration/).
 # No password reset by e-mail: the site sends no mail; an admin resets passwords.
 account_patterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path(

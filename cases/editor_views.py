@@ -8,9 +8,10 @@ import functools
 import uuid
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.views.decorators.http import require_POST
 
 from . import services, workflow
@@ -29,6 +30,21 @@ def curator_required(view):
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
+
+
+class SignInView(auth_views.LoginView):
+    """Signing in takes each role to its work, unless a safe `next` says otherwise: a curator
+    to the review queue, an editor to their reports, anyone else to LOGIN_REDIRECT_URL."""
+
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if user.has_perm("cases.review_event"):
+            return resolve_url("editor:review-queue")
+        if user.has_perm("cases.add_event"):
+            return resolve_url("editor:my-reports")
+        return super().get_default_redirect_url()
 
 
 def _visible_event(request, slug):
@@ -78,12 +94,11 @@ def _report_form(request, event):
         report = ReportForm.with_one_more_practice(event, request.POST)
         return _render_form(request, report, token=token)
     report = ReportForm(event, request.POST)
-    if not report.is_valid():
-        return _render_form(request, report, token=token)
     # Review needs a complete report and a public one must stay publishable; a draft needs only
-    # its title.
+    # its title. What is missing is listed with the field errors, in one round.
     needs_complete = action == "submit" or event.status != Status.DRAFT
-    if needs_complete and not report.is_complete(is_new_work=action == "submit"):
+    is_complete = not needs_complete or report.is_complete(is_new_work=action == "submit")
+    if not (report.is_valid() and is_complete):
         return _render_form(request, report, token=token)
     return _report_save(request, report, token=token, submit=action == "submit")
 

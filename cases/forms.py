@@ -1,5 +1,8 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.html import format_html
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from . import services, workflow
 from .models import City, Country, Event, GoodPractice, Source
@@ -20,10 +23,18 @@ class VersionField(forms.IntegerField):
         super().__init__(required=False, min_value=1, **kwargs)
 
 
+def marked_needed(help_text, mark):
+    """The help text, led by a mark such as "Needed for review." (read out with the field)."""
+    return format_html('<strong class="needed">{}</strong> {}', mark, help_text or "")
+
+
 class ReportPartForm(forms.ModelForm):
-    """What the event form and each practice form share: the version guard and the city list."""
+    """What the event form and each practice form share: the version guard, the city list, and
+    the marks on the fields review needs, shown before anyone submits."""
 
     version = VersionField()
+    # The fields cases.workflow requires before review: {name: message}.
+    review_requirements: dict[str, str] = {}
 
     class Meta:
         # Subclasses add their own: {**ReportPartForm.Meta.widgets, ...}.
@@ -40,6 +51,12 @@ class ReportPartForm(forms.ModelForm):
         cities.label_from_instance = lambda city: f"{city.name} ({city.country})"
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        self.fields["title"].help_text = marked_needed(
+            self.fields["title"].help_text, gettext("Needed, even for a draft.")
+        )
+        for name in self.review_requirements:
+            field = self.fields[name]
+            field.help_text = marked_needed(field.help_text, gettext("Needed for review."))
 
 
 class EventForm(ReportPartForm):
@@ -49,7 +66,13 @@ class EventForm(ReportPartForm):
         required=False,
         help_text="Only when the source is not in the list above.",
     )
-    new_source_url = forms.URLField(label="Link to the new source", max_length=500, required=False)
+    new_source_url = forms.URLField(
+        label="Link to the new source",
+        max_length=500,
+        required=False,
+        help_text=gettext_lazy("Its web address, if it is online."),
+    )
+    review_requirements = workflow.EVENT_REQUIREMENTS
 
     class Meta(ReportPartForm.Meta):
         model = Event
@@ -77,8 +100,17 @@ class EventForm(ReportPartForm):
         }
         labels = {"cities": "Participating cities", "challenges": "Challenges raised"}
         help_texts = {
+            "title": gettext_lazy("As the source names the event."),
+            "starts_on": gettext_lazy("The first day, as the source gives it."),
+            "ends_on": gettext_lazy("Leave it empty for a one-day event."),
+            "format": gettext_lazy("The kind of meeting the source describes."),
+            "organisers": gettext_lazy("Who ran it, as the source names them."),
             "cities": "Tick the cities that took part. A city missing here can be added below.",
+            "challenges": gettext_lazy(
+                "The problems participants brought up, whether or not a practice answers them."
+            ),
             "report": "What was said and shared at the event." + MARKDOWN_HELP,
+            "source": gettext_lazy("The document this report is written from."),
         }
 
     def clean(self):
@@ -118,6 +150,8 @@ NewCityFormSet = forms.formset_factory(
 
 
 class PracticeForm(ReportPartForm):
+    review_requirements = workflow.PRACTICE_REQUIREMENTS
+
     class Meta(ReportPartForm.Meta):
         model = GoodPractice
         fields = [
@@ -141,6 +175,18 @@ class PracticeForm(ReportPartForm):
         }
         labels = {"challenges": "Challenges it addresses", "cities": "Cities behind it"}
         help_texts = {
+            "challenges": gettext_lazy("The problems the source says this practice helps with."),
+            "title": gettext_lazy("A short name for what was done, such as “Open budget portal”."),
+            "description": format_lazy(
+                "{}{}",
+                gettext_lazy("The steps the city took, who took them and with what means."),
+                MARKDOWN_HELP,
+            ),
+            "results": format_lazy(
+                "{}{}",
+                gettext_lazy("What changed because of it, with figures where the source has them."),
+                MARKDOWN_HELP,
+            ),
             "cities": "A city added to the report above appears here once the draft is saved.",
             "lessons": "What others can learn from it." + MARKDOWN_HELP,
             "transfer_conditions": "What a city needs for this to work there too." + MARKDOWN_HELP,
@@ -219,13 +265,18 @@ class ReportForm:
         return (self.event_form, self.city_formset, self.practice_formset)
 
     def is_valid(self) -> bool:
-        return all(form.is_valid() for form in self.forms)
+        # Every form, not up to the first invalid one: each gets its errors and cleaned_data.
+        results = [form.is_valid() for form in self.forms]
+        return all(results)
 
     def is_complete(self, *, is_new_work: bool) -> bool:
-        """Add what review needs to the (valid) forms as errors; False if anything is missing.
+        """Add what review needs to the forms as errors; False if anything is missing.
 
-        A curator's later edit of a public report is held only to what public practices need.
+        Runs on invalid forms too, so that a submit lists every problem in one round: a field
+        that already has an error is not also reported as missing. A curator's later edit of a
+        public report is held only to what public practices need.
         """
+        self.is_valid()  # cleans every form, so that cleaned_data holds what is valid
         practice_forms = self.practice_formset.kept_forms()
         requirements = workflow.PRACTICE_REQUIREMENTS
         if not is_new_work:
@@ -234,8 +285,7 @@ class ReportForm:
             values = dict(form.cleaned_data)
             for name in ("summary", "description"):
                 values[name] = (values.get(name) or "").strip()
-            for name, message in workflow.missing(values, requirements).items():
-                form.add_error(name, message)
+            _add_missing(form, workflow.missing(values, requirements))
         if is_new_work:
             self._check_event_complete()
             self.report_gaps = [] if practice_forms else [workflow.NO_PRACTICES]
@@ -246,27 +296,35 @@ class ReportForm:
         values = {**self.event_form.cleaned_data}
         values["report"] = values.get("report", "").strip()
         values["cities"] = bool(values.get("cities")) or any(new_city_names)
-        for name, message in workflow.missing(values, workflow.EVENT_REQUIREMENTS).items():
-            self.event_form.add_error(name, message)
+        _add_missing(self.event_form, workflow.missing(values, workflow.EVENT_REQUIREMENTS))
 
     def error_summary(self) -> list[tuple[str, str, str]]:
-        """Every error on the page as (anchor, where, message), for the list at the top."""
+        """Every error on the page as (anchor, where, message), for the list at the top; `where`
+        names the section as its heading does, then the field."""
         if not (self.event_form.is_bound and self.practice_formset.is_bound):
             return []
-        labelled = [(self.event_form, "Event")]
-        labelled += [(form, f"New city {n}") for n, form in enumerate(self.city_formset, 1)]
-        labelled += [(form, f"Practice {n}") for n, form in enumerate(self.practice_formset, 1)]
+        labelled = [(self.event_form, None)]
+        labelled += [
+            (form, gettext("Participating cities, new city %(number)s") % {"number": n})
+            for n, form in enumerate(self.city_formset, 1)
+        ]
+        labelled += [
+            (form, gettext("Practices shared, practice %(number)s") % {"number": n})
+            for n, form in enumerate(self.practice_formset, 1)
+        ]
         summary = []
         for form, where in labelled:
             for name, errors in form.errors.items():
                 if name == NON_FIELD_ERRORS:
-                    anchor, label = f"form-{form.prefix or 'event'}", where
+                    anchor, label = f"form-{form.prefix or 'event'}", where or gettext("The event")
                 else:
-                    anchor, label = f"field-{form.add_prefix(name)}", f"{where}: {form[name].label}"
+                    anchor = f"field-{form.add_prefix(name)}"
+                    label = _where(where or _event_section(name), form[name].label)
                 summary += [(anchor, label, error) for error in errors]
         non_form_errors = self.city_formset.non_form_errors()
         non_form_errors += self.practice_formset.non_form_errors()
-        return summary + [("practices", "Practices", error) for error in non_form_errors]
+        practices = gettext("Practices shared")
+        return summary + [("practices", practices, error) for error in non_form_errors]
 
     def to_changes(self) -> services.ReportChanges:
         """What the (valid) form changes beyond the event's own fields."""
@@ -298,6 +356,34 @@ class ReportForm:
                 form.instance for form in self.practice_formset.deleted_forms if form.instance.pk
             ],
         )
+
+
+def _add_missing(form, missing):
+    """Each missing requirement as an error on its field, unless the field has one already."""
+    for name, message in missing.items():
+        if name not in form.errors:
+            form.add_error(name, message)
+
+
+# The event fields outside the form's first section ("The event"), by the section's heading.
+EVENT_SECTIONS = {
+    "cities": gettext_lazy("Participating cities"),
+    "challenges": gettext_lazy("Challenges and report"),
+    "report": gettext_lazy("Challenges and report"),
+    "source": gettext_lazy("Challenges and report"),
+    "new_source_title": gettext_lazy("Challenges and report"),
+    "new_source_url": gettext_lazy("Challenges and report"),
+    "source_quote": gettext_lazy("Challenges and report"),
+}
+
+
+def _event_section(name):
+    return EVENT_SECTIONS.get(name) or gettext("The event")
+
+
+def _where(section, label):
+    """ "Section: field", or the section alone when the field is named like it."""
+    return str(section) if str(label) == str(section) else f"{section}: {label}"
 
 
 class ReturnForm(forms.Form):

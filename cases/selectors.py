@@ -4,6 +4,7 @@ Views call these and render; nothing here knows about requests, forms or templat
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.core.cache import cache
@@ -24,6 +25,7 @@ from .models import (
     GoodPractice,
     Organisation,
     Person,
+    PracticeChallenge,
     PracticeCity,
     Status,
     TaggedPractice,
@@ -39,6 +41,8 @@ RELATED_CANDIDATES = 200
 RELATED_CHALLENGES = 6
 PEER_LIMIT = 6
 PEER_FINDER_LIMIT = 20
+# What a peer card says about one shared challenge, at most.
+PEER_EVIDENCE_SHOWN = 3
 CARD_DEFERRED = [
     "description",
     "results",
@@ -283,42 +287,151 @@ def rank_cities(pairs, *, exclude=None, limit):
     return ranked
 
 
-def peers_of_city(city, challenge_ids):
-    """The PEER_LIMIT other cities that face most of the given challenges (the city's own)."""
-    pairs = city_challenge_pairs(challenge_ids=challenge_ids)
-    return rank_cities(pairs, exclude=city.pk, limit=PEER_LIMIT)
+def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT):
+    """The cities that face most of the challenges (in the region, if given), best first;
+    never `exclude` (the reader's own city).
 
-
-def peers_facing(challenges, *, region=""):
-    """The cities that face most of the challenges (in the region, if given), best first.
-
-    Each city gets `shared_challenge_ids` and `peer_practices`: the published practices it did
-    or presented that address any of the challenges, by title (never a recommendation).
+    Each city gets `shared_challenge_ids`, `peer_practices` (the published practices it did or
+    presented about them, never a recommendation) and `shared`: one `SharedChallenge` per
+    challenge it shares, saying what it did, presented or heard about it, or where it raised it.
+    Six queries, however many cities and records.
     """
     if not challenges:
         return []
-    challenge_ids = {challenge.pk for challenge in challenges}
-    pairs = city_challenge_pairs(challenge_ids=challenge_ids, region=region)
-    peers = rank_cities(pairs, limit=PEER_FINDER_LIMIT)
-    # What each peer did about the chosen challenges: one query for all of them.
-    links = (
+    by_id = {challenge.pk: challenge for challenge in challenges}
+    pairs = city_challenge_pairs(challenge_ids=set(by_id), region=region)
+    peers = rank_cities(pairs, exclude=exclude and exclude.pk, limit=limit)
+    evidence = _peer_evidence([city.pk for city in peers], set(by_id))
+    mentioned = set()
+    for city in peers:
+        shared = sorted((by_id[pk] for pk in city.shared_challenge_ids), key=lambda c: c.name)
+        city.shared = [
+            SharedChallenge.of(challenge, evidence[city.pk, challenge.pk], mentioned)
+            for challenge in shared
+        ]
+        own = {e.practice.pk: e.practice for s in city.shared for e in s.all if e.is_own}
+        city.peer_practices = sorted(own.values(), key=lambda practice: practice.title)
+    return peers
+
+
+@dataclass
+class PeerEvidence:
+    """What the evidence says a peer city had to do with a challenge: it did or presented a
+    practice, heard one at an event it took part in, or raised the challenge at an event."""
+
+    verb: str  # "did", "presented", "heard" or "raised"
+    practice: GoodPractice | None = None
+    event: Event | None = None
+    # A page links each record once (tests/test_templates.py); later mentions only name it.
+    is_first_mention: bool = True
+
+    @property
+    def is_own(self):
+        return self.verb in (CityRole.DID, CityRole.PRESENTED)
+
+    @property
+    def record(self):
+        return self.practice or self.event
+
+
+@dataclass
+class SharedChallenge:
+    """One challenge a peer shares with the reader, and what the peer did or heard about it."""
+
+    challenge: Challenge
+    all: list[PeerEvidence]
+
+    @classmethod
+    def of(cls, challenge, evidence, mentioned):
+        """Done and presented first, then heard; "raised" only when there is neither."""
+        named, chosen = set(), []
+        # A practice done and presented, or heard at two events, is said once; what was heard
+        # at one event is said together.
+        with_practice = sorted(
+            (e for e in evidence if e.practice),
+            key=lambda e: (not e.is_own, e.verb, e.event.title if e.event else ""),
+        )
+        for entry in with_practice:
+            if entry.practice.pk not in named:
+                named.add(entry.practice.pk)
+                chosen.append(entry)
+        chosen = chosen or [e for e in evidence if e.verb == "raised"][:1]
+        for entry in chosen[:PEER_EVIDENCE_SHOWN]:
+            key = (type(entry.record), entry.record.pk)
+            entry.is_first_mention = key not in mentioned
+            mentioned.add(key)
+        return cls(challenge, chosen)
+
+    @property
+    def shown(self):
+        return self.all[:PEER_EVIDENCE_SHOWN]
+
+    @property
+    def more(self):
+        return max(len(self.all) - PEER_EVIDENCE_SHOWN, 0)
+
+    @property
+    def lines(self):
+        """The shown evidence as (verb, event, entries): "heard at <event>: <a>, <b>"."""
+        grouped = groupby(self.shown, key=lambda entry: (entry.verb, entry.event))
+        return [(verb, event, list(entries)) for (verb, event), entries in grouped]
+
+
+def _peer_evidence(city_ids, challenge_ids):
+    """{(city id, challenge id): [PeerEvidence]} for the cities and challenges, in four queries:
+    what each city did or presented, what was shared at the events it took part in, where it
+    raised each challenge, and those events."""
+    evidence = defaultdict(list)
+    if not city_ids:
+        return evidence
+    own = (
         PracticeCity.objects.own()
         .filter(
-            city__in=[city.pk for city in peers],
+            city_id__in=city_ids,
             goodpractice__status=Status.PUBLISHED,
             goodpractice__challenges__in=challenge_ids,
         )
+        .annotate(challenge_id=F("goodpractice__challenges"))
+        .select_related("goodpractice")
+        .order_by("goodpractice__title", "role")
+    )
+    # A practice shared at a published event, and each city that took part in that event.
+    heard = (
+        PracticeChallenge.objects.filter(
+            challenge_id__in=challenge_ids,
+            goodpractice__status=Status.PUBLISHED,
+            goodpractice__events__status=Status.PUBLISHED,
+            goodpractice__events__city_links__city_id__in=city_ids,
+        )
+        .annotate(
+            peer_id=F("goodpractice__events__city_links__city_id"),
+            event_id=F("goodpractice__events"),
+        )
         .select_related("goodpractice")
         .order_by("goodpractice__title")
-        .distinct()
     )
-    practices_by_city = defaultdict(dict)
-    for link in links:
-        # A city that did and presented a practice has two links to it: list it once.
-        practices_by_city[link.city_id][link.goodpractice_id] = link.goodpractice
-    for city in peers:
-        city.peer_practices = list(practices_by_city[city.pk].values())
-    return peers
+    raised = EventCity.objects.filter(
+        city_id__in=city_ids, event__status=Status.PUBLISHED, event__challenges__in=challenge_ids
+    ).values_list("city_id", "event__challenges", "event_id")
+    raised, heard = list(raised), list(heard)
+    event_ids = {event_id for *_ids, event_id in raised} | {link.event_id for link in heard}
+    events = Event.objects.only("title", "slug", "starts_on").in_bulk(event_ids)
+    for link in own:
+        evidence[link.city_id, link.challenge_id].append(
+            PeerEvidence(link.role, practice=link.goodpractice)
+        )
+    for link in heard:
+        evidence[link.peer_id, link.challenge_id].append(
+            PeerEvidence("heard", practice=link.goodpractice, event=events[link.event_id])
+        )
+    newest_first = sorted(raised, key=lambda row: _newest_first(events[row[2]]))
+    for city_id, challenge_id, event_id in newest_first:
+        evidence[city_id, challenge_id].append(PeerEvidence("raised", event=events[event_id]))
+    return evidence
+
+
+def _newest_first(event):
+    return (event.starts_on is None, -(event.starts_on.toordinal() if event.starts_on else 0))
 
 
 # Event pages
@@ -425,6 +538,7 @@ def city_page(city) -> dict:
     events, people, challenges and peers."""
     faced_ids = challenge_ids_faced_by(city)
     practices, more_practices = newest_practices(practices_of_city(city))
+    challenges = list(Challenge.objects.filter(pk__in=faced_ids).select_related("theme"))
     return {
         "own_practices": [practice for practice in practices if practice.is_own],
         "practices_about": [practice for practice in practices if practice.is_about],
@@ -432,7 +546,8 @@ def city_page(city) -> dict:
         "more_practices": more_practices,
         "events": events_of_city(city),
         "people": people_of_city(city),
-        "challenges": Challenge.objects.filter(pk__in=faced_ids).select_related("theme"),
+        "challenges": challenges,
         "challenge_count": len(faced_ids),
-        "peers": peers_of_city(city, faced_ids),
+        # The aside's list of challenges links them; the peers name them and say what they did.
+        "peers": peers_facing(challenges, exclude=city, limit=PEER_LIMIT),
     }

@@ -4,10 +4,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from challenges.models import Challenge, Theme
 
 from .caching import cache_public_page
-from .catalogue import CatalogueQuery, peer_chips
-from .filters import SlugListField
+from .catalogue import CatalogueQuery
 from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
+from .peers import PeerQuestion
 from .selectors import (
     PAGE_SIZE,
     cities_facing,
@@ -118,23 +118,17 @@ def challenge_detail(request, slug):
 
 @cache_public_page
 def peer_finder(request):
-    slugs = SlugListField().to_python(request.GET.getlist("challenge"))
-    region = request.GET.get("region", "")
-    if region not in Region.values:
-        region = ""
-    chosen = list(Challenge.objects.filter(slug__in=slugs)) if slugs else []
-    chosen_slugs = {challenge.slug for challenge in chosen}
-    region_name = dict(Region.choices).get(region, "")
+    cities = list(City.objects.select_related("country").order_by("name"))
+    question = PeerQuestion.from_get(request.GET, cities=cities)
     context = {
+        "question": question,
+        "cities": cities,
         "themes": Theme.objects.prefetch_related("challenges"),
-        "chosen": chosen,
-        "chosen_slugs": chosen_slugs,
-        "unknown": [slug for slug in slugs if slug not in chosen_slugs],
-        "region": region,
-        "region_name": region_name,
+        "chosen": question.chosen,
+        "chosen_slugs": {challenge.slug for challenge in question.chosen},
         "regions": Region.choices,
-        "peers": peers_facing(chosen, region=region),
-        "chips": peer_chips(chosen, region=region, region_name=region_name),
+        "peers": peers_facing(question.chosen, region=question.region, exclude=question.city),
+        "chips": question.chips(),
     }
     return render(request, "cases/peer_finder.html", context)
 

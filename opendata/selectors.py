@@ -62,7 +62,11 @@ def practices_with_everything(practices):
     tag_links = TaggedPractice.objects.select_related("tag").order_by("tag__name")
     return practices.select_related("source").prefetch_related(
         Prefetch("challenges", queryset=Challenge.objects.select_related("theme")),
-        Prefetch("city_links", queryset=PracticeCity.objects.select_related("city")),
+        Prefetch(
+            "city_links",
+            # Link models have no default order; "did" < "presented" < "subject" reads well.
+            queryset=PracticeCity.objects.select_related("city").order_by("city__name", "role"),
+        ),
         Prefetch("events", queryset=public_events()),
         Prefetch("tagged_items", queryset=tag_links, to_attr="tag_links"),
     )

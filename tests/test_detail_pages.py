@@ -259,8 +259,9 @@ def test_home_query_count_does_not_grow(client, django_assert_num_queries, count
         # challenge, city pairs, practices + 3 prefetches, cities, events, related challenges
         ("challenge", 9),
         # city, its pairs, peers' pairs, peer cities, challenges, practices + 3 prefetches,
-        # events; and the people of the city ("who to ask", issue 10)
-        ("city", 11),
+        # events; and the people of the city ("who to ask", issue 10); and what the peers did
+        # or presented, heard at events, raised at events, and those events (issue 17)
+        ("city", 15),
         # event, its organisations (organisers and participants in one), city links, challenge
         # links, practices + 3 prefetches; and the people named at it ("who to ask", issue 10)
         ("event", 9),

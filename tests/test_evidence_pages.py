@@ -247,12 +247,13 @@ def test_the_peer_finder_shows_what_a_city_did_never_a_recommendation(client, na
     assert peer.peer_practices == [nairobi["did"]]
 
 
-def test_the_peer_finder_says_when_a_city_only_raised_the_challenges(client, nairobi):
+def test_the_peer_finder_says_what_a_city_heard_rather_than_no_practice(client, nairobi):
     nairobi["did"].delete()
     response = client.get(PEERS, {"challenge": "political-disruption"})
     (peer,) = response.context["peers"]
     assert peer.peer_practices == []
-    assertContains(response, "no practice of its own is recorded yet")
+    assertContains(response, "heard at <cite>Side event</cite>: <a href=")
+    assertNotContains(response, "no practice")
 
 
 def test_the_city_list_counts_only_what_a_city_did_or_presented(client, nairobi, strategy):

@@ -1,10 +1,11 @@
 """Peer cities: on a city's page and in the peer finder at /peers/."""
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from cases.models import Region, Status
+from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
 
 from .factories import make_challenge, make_city, make_country, make_event, make_practice
 
@@ -60,7 +61,7 @@ def test_a_city_without_peers_says_so(client, peers):
 
 
 def test_finder_without_a_choice_asks_for_one(client, peers):
-    assertContains(client.get(URL), "Tick at least one challenge")
+    assertContains(client.get(URL), "Choose your city, or tick at least one challenge")
 
 
 def test_finder_ranks_cities_sharing_most_of_the_ticked_challenges(client, peers):
@@ -117,6 +118,150 @@ def test_finder_query_count_does_not_grow(client, django_assert_num_queries, cou
         city = make_city()
         make_practice(challenges=[challenge], cities=[city])
         make_event(challenges=[challenge, make_challenge()], cities=[city])
-    # themes, their challenges, chosen challenges, pairs, cities, practices per city.
-    with django_assert_num_queries(6):
+    # cities for "My city is", chosen challenges, themes, their challenges, pairs, peer cities,
+    # and what the peers did or presented, heard at events, raised at events, those events.
+    with django_assert_num_queries(10):
         client.get(URL, {"challenge": "shared"})
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_finder_from_my_city_query_count_does_not_grow(client, django_assert_num_queries, count):
+    challenge = make_challenge(slug="shared")
+    mine = make_city(slug="mine")
+    make_event(challenges=[challenge], cities=[mine])
+    for _ in range(count):
+        city = make_city()
+        make_practice(challenges=[challenge], cities=[city])
+        event = make_event(challenges=[challenge], cities=[city])
+        make_practice(challenges=[challenge], events=[event])
+    # As above, and my city's own challenges (its pairs) in place of the ticked ones.
+    with django_assert_num_queries(11):
+        client.get(URL, {"city": "mine"})
+
+
+# --- Starting from my city (issue 17) ---------------------------------------------------------
+
+
+def peer_lines(response):
+    """{peer name: {shared challenge name: [(verb, record title)]}} as the cards say them."""
+    return {
+        city.name: {
+            item.challenge.name: [(e.verb, e.record.title) for e in item.shown]
+            for item in city.shared
+        }
+        for city in response.context["peers"]
+    }
+
+
+def test_my_city_ticks_the_challenges_it_raised_or_addressed(client, peers):
+    response = client.get(URL, {"city": "nairobi"})
+    assert [challenge.slug for challenge in response.context["chosen"]] == ["a", "b", "c"]
+    assertContains(response, 'value="c" checked')
+    assertContains(response, "Ticked for you: the challenges Nairobi raised at events")
+    assertContains(response, '<option value="nairobi" selected>', count=1)
+
+
+def test_my_city_is_never_its_own_peer(client, peers):
+    response = client.get(URL, {"city": "nairobi", "challenge": ["a", "b"]})
+    assert [city.name for city in response.context["peers"]] == ["Kampala", "Bonn"]
+    assert "Nairobi" not in peer_lines(client.get(URL, {"city": "nairobi"}))
+
+
+def test_ticked_challenges_replace_those_of_my_city(client, peers):
+    response = client.get(URL, {"city": "nairobi", "challenge": "c"})
+    assert [challenge.slug for challenge in response.context["chosen"]] == ["c"]
+    assertNotContains(response, "Ticked for you")
+    assertContains(response, '<input type="hidden" name="city" value="nairobi">', html=True)
+
+
+def test_each_card_names_the_shared_challenges_and_what_the_peer_did(client, peers):
+    response = client.get(URL, {"city": "nairobi"})
+    assert peer_lines(response) == {
+        "Kampala": {
+            "Challenge A": [("did", "Kampala does A")],
+            "Challenge B": [("did", "Kampala does B")],
+        },
+        "Bonn": {"Challenge A": [("did", "Bonn does A")]},
+    }
+    assertContains(response, "<strong>Challenge B</strong>: did", html=False)
+
+
+def test_a_peer_that_heard_a_practice_at_an_event_says_so_and_where(client, peers):
+    """Kampala took part in a summit on C2 where advice on it was voiced."""
+    c2 = make_challenge(name="Challenge C2", slug="c2")
+    kampala = City.objects.get(slug="kampala")
+    summit = make_event(title="Water summit", challenges=[c2], cities=[kampala])
+    make_practice(
+        title="Share the pumps", kind=Kind.RECOMMENDATION, challenges=[c2], events=[summit]
+    )
+    make_event(title="Talk on C2", challenges=[c2], cities=[peers])
+    response = client.get(URL, {"city": "nairobi", "challenge": "c2"})
+    assert peer_lines(response) == {"Kampala": {"Challenge C2": [("heard", "Share the pumps")]}}
+    assertContains(response, "heard at <cite>Water summit</cite>: <a href=")
+    assertNotContains(response, "no practice")
+
+
+def test_a_peer_that_only_raised_a_challenge_says_where(client, peers):
+    response = client.get(URL, {"challenge": "c"})
+    assert peer_lines(response) == {"Nairobi": {"Challenge C": [("raised", "Talk on C")]}}
+    assertContains(response, "raised it at <cite>Talk on C</cite>")
+    assertNotContains(response, "no practice")
+
+
+def test_a_presented_practice_is_worded_as_presented(client, peers):
+    PracticeCity.objects.filter(goodpractice__title="Bonn does A").update(role=CityRole.PRESENTED)
+    response = client.get(URL, {"city": "nairobi", "challenge": "a"})
+    assert peer_lines(response)["Bonn"] == {"Challenge A": [("presented", "Bonn does A")]}
+    assertContains(response, "presented <a href=")
+
+
+def test_a_practice_heard_by_two_peers_is_linked_once(client, peers):
+    kampala, bonn = City.objects.get(slug="kampala"), City.objects.get(slug="bonn")
+    d = make_challenge(name="Challenge E", slug="e")
+    summit = make_event(title="Summit", challenges=[d], cities=[kampala, bonn])
+    shared = make_practice(title="Shared advice", challenges=[d], events=[summit])
+    response = client.get(URL, {"challenge": "e"})
+    assert [city.name for city in response.context["peers"]] == ["Bonn", "Kampala"]
+    assertContains(response, f'href="{shared.get_absolute_url()}"', count=1)
+    assertContains(response, "heard at <cite>Summit</cite>: “Shared advice”")
+
+
+def test_an_unknown_city_is_named_in_a_message(client, peers):
+    response = client.get(URL, {"city": "atlantis", "challenge": "a"})
+    assert response.status_code == 200
+    assertContains(response, "CityLearn has no city “atlantis”: choose yours from the list.")
+    assert len(response.context["peers"]) == 3
+
+
+def test_a_city_without_challenges_is_asked_to_tick_them(client, peers):
+    make_city(name="Quiet", slug="quiet")
+    response = client.get(URL, {"city": "quiet"})
+    assertContains(response, "CityLearn has no challenge on record for Quiet yet")
+
+
+def test_the_city_page_says_what_each_peer_did_about_the_shared_challenges(client, peers):
+    response = client.get(peers.get_absolute_url())
+    assertContains(response, "<strong>Challenge B</strong>: did “Kampala does B”.", html=False)
+    assertContains(response, 'href="/peers/?city=nairobi#answer"')
+
+
+def test_no_card_on_the_seed_claims_no_practice_where_one_was_done_or_heard(client):
+    call_command("seed", stdout=open("/dev/null", "w"))  # noqa: SIM115 (closed with the process)
+    for city in City.objects.all():
+        response = client.get(URL, {"city": city.slug})
+        assertNotContains(response, "no practice")
+        for peer in response.context["peers"]:
+            assert peer.pk != city.pk
+            for item in peer.shared:
+                heard_or_done = [e for e in item.all if e.verb != "raised"]
+                has_evidence = _has_practice_evidence(peer, item.challenge)
+                assert bool(heard_or_done) == has_evidence, (city, peer, item.challenge)
+
+
+def _has_practice_evidence(city, challenge):
+    """Straight from the tables: a published practice on the challenge that the city did or
+    presented, or that was shared at a published event it took part in."""
+    practices = challenge.practices.published()
+    own = PracticeCity.objects.own().filter(city=city, goodpractice__in=practices).exists()
+    heard = practices.filter(events__status=Status.PUBLISHED, events__city_links__city=city)
+    return own or heard.exists()
