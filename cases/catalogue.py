@@ -14,11 +14,14 @@ from django.utils.translation import gettext, gettext_lazy
 from .caching import cache_key
 from .filters import FACETS, PracticeFilter, facet_counts, name_selected
 from .models import GoodPractice
-from .search import clean_query, snippet
+from .search import clean_query, parse_question, snippet
 from .selectors import PAGE_SIZE, CachedCountPaginator, catalogue_practices
 
 # Values shown per facet until the reader asks for all of one facet (?facet=city).
 FACET_TOP = 10
+# A search whose every word finds fewer practices than this shows those with any of its words,
+# those with the most words first: a question of six words rarely has all six in one practice.
+ANY_WORD_BELOW = 3
 SORTS = {
     "relevance": gettext_lazy("Relevance"),
     "newest": gettext_lazy("Newest"),
@@ -57,6 +60,7 @@ class CatalogueQuery:
     unknown: list  # slugs asked for that do not exist, left out
     sort: str
     expanded: str  # the facet whose every value is listed
+    any_word: bool = False  # set by page(): every word found too little, any word is shown
 
     @classmethod
     def from_get(cls, get):
@@ -104,11 +108,25 @@ class CatalogueQuery:
         """How many values narrow the result, the search included."""
         return self.filter_count + bool(self.query)
 
-    def page(self, number):
-        """One page of result cards; when searching, each with a `snippet` of marked matches."""
-        practices = catalogue_practices(self.filter.qs, query=self.query, sort=self.sort)
+    def _paginator(self):
+        practices = catalogue_practices(
+            self.filter.qs, query=self.query, sort=self.sort, any_word=self.any_word
+        )
         count_key = cache_key("count", self.filter.state())
-        page = CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key).get_page(number)
+        return CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key)
+
+    def page(self, number):
+        """One page of result cards; when searching, each with a `snippet` of marked matches.
+
+        When every word finds fewer than ANY_WORD_BELOW practices, the search (and from then on
+        the facets and suggestions) keeps the practices with any word: one more count.
+        """
+        paginator = self._paginator()
+        if self.query and paginator.count < ANY_WORD_BELOW and parse_question(self.query).can_widen:
+            self.any_word = True
+            self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
+            paginator = self._paginator()
+        page = paginator.get_page(number)
         if self.query:
             for practice in page:
                 practice.snippet = snippet(practice, self.query)

@@ -68,9 +68,14 @@ class PracticeFilter(django_filters.FilterSet):
         model = GoodPractice
         fields = []
 
+    def __init__(self, *args, any_word=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whether the search keeps practices with any of its words, not only with all of them.
+        self.any_word = any_word
+
     def filter_q(self, queryset, name, value):
         # The view has already cleaned the query (length, punctuation): see search.clean_query.
-        return filter_matching(queryset, value) if value else queryset
+        return filter_matching(queryset, value, any_word=self.any_word) if value else queryset
 
     def selected(self):
         """{filter name: [slugs]} for every slug filter with values."""
@@ -79,7 +84,8 @@ class PracticeFilter(django_filters.FilterSet):
 
     def state(self):
         """The cleaned filters as text, the same for every URL that means the same: a cache key."""
-        return repr(sorted(self.form.cleaned_data.items()))
+        state = repr(sorted(self.form.cleaned_data.items()))
+        return f"{state} any word" if self.any_word else state
 
     def queryset_without(self, excluded):
         """The queryset with every active filter applied except `excluded`: facets count on it."""

@@ -3,17 +3,22 @@
 Call practice_refresh_search(practice_ids=[...]) after a practice, its challenges, cities,
 events or tags change (publishing, editing, seeding): search reads only what it stored.
 
-Each database has one backend, chosen once, and both behave alike. Words are stemmed the
-English way ("budgets" finds "budget", "skills gaps" finds "skills gap"), case is ignored in
-every alphabet, every word must match and "quoted phrases" stay whole. PostgreSQL stores a
-weighted tsvector (GIN index, migration 0004_search) and reads the query as a web search
-(`or`, `-word` too); SQLite keeps a table of its FTS5 module with the porter stemmer (migration
-0006_search_fts5). Weights: A the title; B the summary, the challenge, city, country and tag
-names; C every other text. Only the catalogue's own filters decide what is public: search
-never looks at status.
+Each database has one backend, chosen once, and both behave alike. A question is read by
+`parse_question`: common words ("how do we", "the", see stop_words.py) are left out, "quoted
+phrases" stay whole and `-word` or `-"a phrase"` excludes. Words are stemmed the English way
+("budgets" finds "budget", "skills gaps" finds "skills gap") and case is ignored in every
+alphabet. Every word must match, unless the catalogue asks for any word (`any_word=True`, when
+all words find too little, see catalogue.py); the rank then grows with the words that match.
+PostgreSQL stores a weighted tsvector (GIN index, migration 0004_search) and combines one
+tsquery per word or phrase; SQLite keeps a table of its FTS5 module with the porter stemmer
+(migration 0006_search_fts5) and gets an FTS5 expression in which everything typed is a quoted
+string. Weights: A the title; B the summary, the challenge, city, country and tag names; C
+every other text, the challenges' definitions included. Only the catalogue's own filters decide
+what is public: search never looks at status.
 """
 
 import functools
+import operator
 import re
 from collections.abc import Iterable
 from itertools import batched
@@ -22,16 +27,22 @@ from typing import NamedTuple
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import F, FloatField, TextField, Value
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from .models import GoodPractice
+from .stop_words import STOP_WORDS
 
 MIN_QUERY_CHARACTERS = 2
 MAX_QUERY_LENGTH = 200
+# With any word, a practice's rank is the number of the question's terms it holds plus its
+# text-search score squeezed below 1: more words matched always rank higher. Only the first
+# terms are counted, which bounds the cost of a long question.
+COUNTED_TERMS = 12
 REFRESH_BATCH_SIZE = 1000
 # Both backends mark matches in a headline with these; the rest of the headline is escaped
 # before they become <mark> tags, so text written by editors can never inject HTML.
@@ -39,8 +50,57 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
 
 _WORD = re.compile(r"\w+")
-_PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
+# A letter or digit: what both databases' tokenizers keep (the underscore is a separator).
+_ALNUM = re.compile(r"[^\W_]")
+# An optional minus, then a "quoted phrase" (an unclosed quote runs to the end) or a word.
+_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Question(NamedTuple):
+    """A search as the backends run it: what to find, and what to leave out."""
+
+    words: tuple[str, ...]  # single words, stop words left out
+    phrases: tuple[str, ...]  # "quoted phrases", as typed
+    excluded: tuple[str, ...]  # -word and -"a phrase"
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.words + self.phrases
+
+    @property
+    def can_widen(self) -> bool:
+        """Whether "any word" would find more than "every word"."""
+        return len(self.terms) > 1
+
+
+def _is_stop_word(term: str) -> bool:
+    return all(part in STOP_WORDS for part in re.findall(r"[\w']+", term.lower()))
+
+
+def parse_question(query: str) -> Question:
+    """Words, phrases and exclusions of a (cleaned) query; anything else typed is text.
+
+    A word is whatever stands between spaces, punctuation included: each backend's tokenizer
+    splits "open-source" the same way. Terms without a letter or digit ("-", "*", "()") are
+    dropped, and so are stop words outside quotes.
+    """
+    words, phrases, excluded = [], [], []
+    for minus, phrase, word in _TERM.findall(query):
+        if word:
+            minus, word = ("-", word[1:]) if word.startswith("-") else ("", word)
+            word = word.strip('"')
+        term = " ".join((phrase if phrase or not word else word).split())
+        if not _ALNUM.search(term):
+            continue
+        if minus:
+            excluded.append(term)
+        elif phrase:
+            phrases.append(term)
+        elif not _is_stop_word(term):
+            words.append(term)
+    # dict.fromkeys: a word typed twice is one term.
+    return Question(*(tuple(dict.fromkeys(terms)) for terms in (words, phrases, excluded)))
 
 
 def clean_query(raw: str) -> tuple[str, str]:
@@ -54,6 +114,11 @@ def clean_query(raw: str) -> tuple[str, str]:
         message = f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."
     if query and len("".join(_WORD.findall(query))) < MIN_QUERY_CHARACTERS:
         return "", "Type at least two letters or digits to search."
+    if query and not parse_question(query).terms:
+        return "", gettext(
+            "Type a word the practice is about: common words such as “how” or “the” and "
+            "words after a minus sign are not searched for on their own."
+        )
     return query, message
 
 
@@ -84,6 +149,7 @@ def _document(practice) -> Document:
         practice.lessons,
         practice.transfer_conditions,
         practice.source_quote,
+        *(challenge.definition for challenge in challenges),
         *dict.fromkeys(challenge.theme.name for challenge in challenges),
         *(event.title for event in practice.events.all()),
     ]
@@ -116,10 +182,10 @@ class SearchBackend:
     def write(self, documents: list[Document]) -> None:
         raise NotImplementedError
 
-    def filter(self, queryset, query: str):
+    def filter(self, queryset, question: Question, any_word: bool):
         raise NotImplementedError
 
-    def annotate_relevance(self, queryset, query: str):
+    def annotate_relevance(self, queryset, question: Question, any_word: bool):
         raise NotImplementedError
 
     def documents(self, practice_ids: Iterable[int]) -> dict[int, object]:
@@ -150,16 +216,36 @@ class PostgresSearch(SearchBackend):
             batch = f"(VALUES {values}) AS batch (id, title, names, texts)"
             cursor.execute(self._update.format(batch=batch), parameters)
 
-    def _query(self, query):
-        return SearchQuery(query, search_type="websearch", config=self.config)
+    def _term(self, term, *, phrase):
+        search_type = "phrase" if phrase else "plain"
+        return SearchQuery(term, search_type=search_type, config=self.config)
 
-    def filter(self, queryset, query):
-        return queryset.filter(search_vector=self._query(query))
+    def _query(self, question, any_word):
+        """One tsquery per term, joined with & (or |), each exclusion added as & !term."""
+        terms = [self._term(word, phrase=False) for word in question.words]
+        terms += [self._term(phrase, phrase=True) for phrase in question.phrases]
+        query = functools.reduce(operator.or_ if any_word else operator.and_, terms)
+        for term in question.excluded:
+            query &= ~self._term(term, phrase=True)
+        return query
 
-    def annotate_relevance(self, queryset, query):
-        search_query = self._query(query)
+    def filter(self, queryset, question, any_word):
+        return queryset.filter(search_vector=self._query(question, any_word))
+
+    def _rank(self, question, search_query, any_word):
+        # Normalisation 32 is rank / (rank + 1): below 1, under the count of matched terms.
+        rank = SearchRank(F("search_vector"), search_query, normalization=Value(32))
+        if not any_word:
+            return rank
+        for term in question.terms[:COUNTED_TERMS]:
+            matched = Q(search_vector=self._term(term, phrase=term in question.phrases))
+            rank += Case(When(matched, then=Value(1.0)), default=Value(0.0))
+        return rank
+
+    def annotate_relevance(self, queryset, question, any_word):
+        search_query = self._query(question, any_word)
         return queryset.annotate(
-            rank=SearchRank(F("search_vector"), search_query),
+            rank=self._rank(question, search_query, any_word),
             headline=SearchHeadline(
                 Concat("summary", Value(" "), "description", output_field=TextField()),
                 search_query,
@@ -188,11 +274,15 @@ class SQLiteSearch(SearchBackend):
     # PostgreSQL's default ts_rank weights for A, B, B and C. It counts the documents that hold
     # each word on every call, so a subquery per practice cost 13 s for a common word at 10,000
     # practices; ranked once per statement (MATERIALIZED) and looked up, 40 ms.
+    # With any word, (id IN (…)) adds 1 per matched term; SQLite reads each of those
+    # uncorrelated subqueries once per statement. The score becomes score / (score + 1).
     _rank = (
         "WITH ranked AS MATERIALIZED ("  # noqa: S608 (constants; the query is a parameter)
         f"SELECT rowid AS id, -bm25({table}, 10.0, 4.0, 4.0, 2.0) AS rank FROM {table} "
-        f"WHERE {table} MATCH %s) SELECT rank FROM ranked WHERE ranked.id = cases_goodpractice.id"
+        f"WHERE {table} MATCH %s) SELECT {{rank}} FROM ranked "
+        "WHERE ranked.id = cases_goodpractice.id"
     )
+    _term_matched = f" + (id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s))"  # noqa: S608
     # Up to 35 words of the summary around the matches (PostgreSQL also looks in the
     # description). One subquery per practice is cheap: SQLite runs it after sorting, only for
     # the rows up to the end of the page.
@@ -209,28 +299,40 @@ class SQLiteSearch(SearchBackend):
                 documents,
             )
 
-    def _match(self, query):
-        """The query as an FTS5 expression: every word and "quoted phrase" as a quoted string.
+    @staticmethod
+    def _quoted(term):
+        # Inside double quotes FTS5 reads only text (a doubled quote is a quote): no operator,
+        # column filter or NEAR( typed by a reader can reach its parser.
+        return '"' + term.replace('"', '""') + '"'
 
-        Quoting makes anything typed a plain string to FTS5 (no operators, no column filters);
-        FTS5 runs it through the table's tokenizer, so a word like "open-source" becomes the
-        phrase "open source", as on PostgreSQL. An empty phrase ("") matches nothing.
+    def _match(self, question, any_word):
+        """The question as an FTS5 expression: ("a" AND "b c") NOT "d", or OR for any word.
+
+        Quoting makes anything typed a plain string to FTS5; FTS5 runs it through the table's
+        tokenizer, so a word like "open-source" becomes the phrase "open source", as on
+        PostgreSQL. An empty phrase ("") matches nothing.
         """
-        terms = []
-        for phrase, word in _PHRASE_OR_WORD.findall(query):
-            term = phrase or word
-            if _WORD.search(term):
-                terms.append('"' + term.replace('"', '""') + '"')
-        return " ".join(terms) or '""'
+        joiner = " OR " if any_word else " AND "
+        terms = joiner.join(self._quoted(term) for term in question.terms) or '""'
+        return f"({terms})" + "".join(f" NOT {self._quoted(t)}" for t in question.excluded)
 
     # RawSQL: Django has no expression for FTS5; what the reader typed is always a parameter.
-    def filter(self, queryset, query):
-        return queryset.filter(pk__in=RawSQL(self._matching, [self._match(query)]))  # noqa: S611
+    def filter(self, queryset, question, any_word):
+        match = self._match(question, any_word)
+        return queryset.filter(pk__in=RawSQL(self._matching, [match]))  # noqa: S611
 
-    def annotate_relevance(self, queryset, query):
-        match = self._match(query)
+    def _ranked(self, question, match, any_word):
+        if not any_word:
+            return RawSQL(self._rank.format(rank="rank"), [match], output_field=FloatField())  # noqa: S611
+        terms = [self._quoted(term) for term in question.terms[:COUNTED_TERMS]]
+        rank = "rank / (rank + 1)" + self._term_matched * len(terms)
+        sql = self._rank.format(rank=rank)
+        return RawSQL(sql, [match, *terms], output_field=FloatField())  # noqa: S611
+
+    def annotate_relevance(self, queryset, question, any_word):
+        match = self._match(question, any_word)
         return queryset.annotate(
-            rank=RawSQL(self._rank, [match], output_field=FloatField()),  # noqa: S611
+            rank=self._ranked(question, match, any_word),
             headline=RawSQL(self._headline, [match], output_field=TextField()),  # noqa: S611
         )
 
@@ -271,14 +373,20 @@ def practice_refresh_search(*, practice_ids: Iterable[int] | None = None) -> int
     return backend().refresh(practice_ids)
 
 
-def filter_matching(queryset, query: str):
-    """Keep the practices that match every word of the query."""
-    return backend().filter(queryset, query)
+def filter_matching(queryset, query: str, *, any_word: bool = False):
+    """Keep the practices that match every word of the query (any word, if asked)."""
+    question = parse_question(query)
+    if not question.terms:
+        return queryset.none()
+    return backend().filter(queryset, question, any_word)
 
 
-def annotate_relevance(queryset, query: str):
+def annotate_relevance(queryset, query: str, *, any_word: bool = False):
     """Add `rank` (higher is better) and `headline`, with the matches marked."""
-    return backend().annotate_relevance(queryset, query)
+    question = parse_question(query)
+    if not question.terms:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    return backend().annotate_relevance(queryset, question, any_word)
 
 
 def snippet(practice, query: str = "") -> SafeString:

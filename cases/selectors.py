@@ -87,10 +87,10 @@ def newest_practices(practices):
     return cards[:LISTED_PRACTICES], len(cards) > LISTED_PRACTICES
 
 
-def catalogue_practices(practices, *, query, sort):
+def catalogue_practices(practices, *, query, sort, any_word=False):
     """The filtered practices as cards in the reader's order, ranked when there is a search."""
     if query:
-        practices = annotate_relevance(practices, query)
+        practices = annotate_relevance(practices, query, any_word=any_word)
     return practice_cards(practices.order_by(*ORDERINGS[sort]))
 
 

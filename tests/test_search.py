@@ -59,9 +59,11 @@ def test_finds_words_in_the_longer_texts(client):
 
 
 def test_every_word_must_match_whatever_its_case(client):
-    searchable(title="Budget pooling", summary="Cities pool a shared budget.")
+    # Three practices with every word: enough not to widen the search to any word.
+    for number in range(3):
+        searchable(title=f"Budget pooling {number}", summary="Cities pool a shared budget.")
     searchable(title="Budget cuts", summary="The budget shrank.")
-    assert found(client, "BUDGET pool") == ["Budget pooling"]
+    assert sorted(found(client, "BUDGET pool")) == [f"Budget pooling {n}" for n in range(3)]
 
 
 def test_a_quoted_phrase_is_searched_as_a_phrase(client):
