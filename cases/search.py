@@ -17,6 +17,7 @@ every other text, the challenges' definitions included. Only the catalogue's own
 what is public: search never looks at status.
 """
 
+import difflib
 import functools
 import operator
 import re
@@ -34,7 +35,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from .models import GoodPractice
+from .models import GoodPractice, SearchWord, Status
 from .stop_words import STOP_WORDS
 
 MIN_QUERY_CHARACTERS = 2
@@ -55,6 +56,8 @@ _ALNUM = re.compile(r"[^\W_]")
 # An optional minus, then a "quoted phrase" (an unclosed quote runs to the end) or a word.
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What "did you mean" may offer: words of letters only, of a length worth correcting.
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
 
 
 class Question(NamedTuple):
@@ -156,6 +159,17 @@ def _document(practice) -> Document:
     return Document(practice.pk, practice.title, practice.summary, " ".join(names), " ".join(texts))
 
 
+def _add_words(documents: Iterable[Document]) -> None:
+    """Add the documents' words to the vocabulary (search.SearchWord), those it lacks."""
+    words = set()
+    for document in documents:
+        text = " ".join(document[1:]).lower()
+        words.update(w for w in _VOCABULARY_WORD.findall(text) if w not in STOP_WORDS)
+    if words:
+        rows = [SearchWord(word=word) for word in sorted(words)]
+        SearchWord.objects.bulk_create(rows, batch_size=REFRESH_BATCH_SIZE, ignore_conflicts=True)
+
+
 class SearchBackend:
     """What both databases do alike: read the practices, mark a snippet."""
 
@@ -165,12 +179,21 @@ class SearchBackend:
         ).order_by("pk")
         if practice_ids is not None:
             practices = practices.filter(pk__in=list(practice_ids))
+        else:
+            SearchWord.objects.all().delete()
         count = 0
         for batch in batched(practices.iterator(chunk_size=REFRESH_BATCH_SIZE), REFRESH_BATCH_SIZE):
+            documents = [_document(practice) for practice in batch]
             # Raw SQL, not save(): no updated_at bump, no signals, one statement per batch.
-            self.write([_document(practice) for practice in batch])
+            self.write(documents)
+            published = {practice.pk for practice in batch if practice.status == Status.PUBLISHED}
+            _add_words(document for document in documents if document.practice_id in published)
             count += len(batch)
         return count
+
+    def closest_words(self, words: list[str]) -> dict[str, str]:
+        """{word: the vocabulary's nearest word} for the words that have one."""
+        raise NotImplementedError
 
     def snippet(self, practice) -> SafeString:
         headline = getattr(practice, "headline", None)
@@ -259,6 +282,20 @@ class PostgresSearch(SearchBackend):
             ),
         )
 
+    # pg_trgm's % uses the GIN trigram index (migration 0009_search_words): only words with a
+    # similarity above pg_trgm.similarity_threshold (0.3) are read, then the best one is kept.
+    _closest = (
+        "SELECT typed.word, (SELECT known.word FROM cases_searchword AS known "
+        "WHERE known.word %% typed.word AND known.word <> typed.word "
+        "ORDER BY similarity(known.word, typed.word) DESC, known.word LIMIT 1) "
+        "FROM unnest(%s::text[]) AS typed(word)"
+    )
+
+    def closest_words(self, words):
+        with connection.cursor() as cursor:
+            cursor.execute(self._closest, [list(words)])
+            return {typed: known for typed, known in cursor.fetchall() if known}
+
     def documents(self, practice_ids):
         stored = GoodPractice.objects.filter(pk__in=list(practice_ids), search_vector__isnull=False)
         return dict(stored.values_list("pk", "search_vector"))
@@ -336,6 +373,28 @@ class SQLiteSearch(SearchBackend):
             headline=RawSQL(self._headline, [match], output_field=TextField()),  # noqa: S611
         )
 
+    # Candidates of a similar length that share the first or the second letter: a bounded read,
+    # which difflib then scores. (FTS5's own vocabulary holds porter stems, not words to show.)
+    _candidates = (
+        "SELECT word FROM cases_searchword WHERE length(word) BETWEEN %s AND %s "
+        "AND (substr(word, 1, 1) = %s OR substr(word, 2, 1) = %s)"
+    )
+
+    def closest_words(self, words):
+        conditions, parameters = [], []
+        for word in words:
+            conditions.append(self._candidates)
+            parameters += [len(word) - 2, len(word) + 2, word[:1], word[1:2]]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ".join(conditions), parameters)
+            candidates = [row[0] for row in cursor.fetchall()]
+        closest = {}
+        for word in words:
+            matches = difflib.get_close_matches(word, [c for c in candidates if c != word], 1, 0.75)
+            if matches:
+                closest[word] = matches[0]
+        return closest
+
     def documents(self, practice_ids):
         ids = list(practice_ids)
         with connection.cursor() as cursor:
@@ -387,6 +446,40 @@ def annotate_relevance(queryset, query: str, *, any_word: bool = False):
     if not question.terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     return backend().annotate_relevance(queryset, question, any_word)
+
+
+def unmatched_words(query: str) -> list[str]:
+    """The single words of the query (letters only) that no published practice holds: one
+    query, an EXISTS per word through the catalogue's own search."""
+    words = [
+        word.lower() for word in parse_question(query).words if _VOCABULARY_WORD.fullmatch(word)
+    ][:COUNTED_TERMS]
+    if not words:
+        return []
+    published = GoodPractice.objects.published()
+    checks, parameters = [], []
+    for word in words:
+        sql, params = filter_matching(published, word).values("pk")[:1].query.sql_with_params()
+        checks.append(f"EXISTS({sql})")
+        parameters += params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", parameters)
+        found = cursor.fetchone()
+    return [word for word, exists in zip(words, found, strict=True) if not exists]
+
+
+def corrected_query(query: str) -> str:
+    """The query with each word no practice holds replaced by the vocabulary's nearest word;
+    "" when there is nothing to correct. Two queries at most."""
+    unmatched = unmatched_words(query)
+    closest = backend().closest_words(unmatched) if unmatched else {}
+    if not closest:
+        return ""
+
+    def replace(match):
+        return closest.get(match.group(0).lower(), match.group(0))
+
+    return re.sub(r"[^\W\d_]+", replace, query)
 
 
 def snippet(practice, query: str = "") -> SafeString:

@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 
 from challenges.models import Challenge, Theme
 
+from .caching import cache_key
 from .models import (
     PUBLIC_STATUSES,
     City,
@@ -194,6 +195,20 @@ def events_newest_first(events):
 
 
 # Challenges and themes
+
+
+def challenges_with_practice_counts():
+    """(slug, name, definition, published practices) of every challenge, for the catalogue's
+    challenge offer: a few dozen rows, cached until the catalogue changes."""
+    key = cache_key("challenge-texts", "")
+    rows = cache.get(key)
+    if rows is None:
+        published = Q(practices__status=Status.PUBLISHED)
+        counted = Challenge.objects.annotate(practice_count=Count("practices", filter=published))
+        fields = ["slug", "name", "definition", "practice_count"]
+        rows = list(counted.order_by("name").values_list(*fields))
+        cache.set(key, rows, COUNT_SECONDS)
+    return rows
 
 
 def themes_with_counts():

@@ -192,8 +192,8 @@ def test_the_search_box_is_on_every_page(client):
 def test_search_query_count_does_not_grow(client, django_assert_num_queries, count):
     for number in range(count):
         searchable(title=f"Budget {number}", tags=["finance"])
-    # count, page, three prefetches, nine facets (the ninth is the kind of record, issue 10):
-    # snippets and ranks come with the page.
+    # count, page, three prefetches, nine facets in eight queries (kind and stage share one),
+    # the challenges for the challenge offer: snippets and ranks come with the page.
     with django_assert_num_queries(14):
         client.get(URL, {"q": "budget"})
 
