@@ -15,21 +15,12 @@ from cases.models import SearchWord, Status
 from cases.relevance import answer, load_questions, relevant_slugs
 from cases.search import parse_question, practice_refresh_search
 
-from .factories import make_challenge, make_practice
+from .factories import make_challenge
+from .test_search import found, searchable
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("cases:practice-list")
-
-
-def searchable(**fields):
-    practice = make_practice(**fields)
-    practice_refresh_search(practice_ids=[practice.pk])
-    return practice
-
-
-def found(client, query, **params):
-    return [p.title for p in client.get(URL, {"q": query, **params}).context["page"]]
 
 
 # Reading the question
