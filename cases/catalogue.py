@@ -20,7 +20,8 @@ from .selectors import (
     PAGE_SIZE,
     CachedCountPaginator,
     catalogue_practices,
-    challenges_with_practice_counts,
+    challenge_texts,
+    published_practice_count,
 )
 from .stop_words import STOP_WORDS
 
@@ -214,17 +215,20 @@ class CatalogueQuery:
         return {"query": corrected, "url": _with(self.params, "q", corrected)}
 
     def challenge_offer(self):
-        """For a search about a challenge not yet chosen: {name, count, url} of it, or None."""
+        """For a search about a challenge not yet chosen and with published practices:
+        {name, count, url} of it, or None. Matching is done on the cached texts of the
+        challenges; only an offered challenge is counted (one small query)."""
         if not self.query:
             return None
         offer = challenge_offer(
-            self.query,
-            challenges_with_practice_counts(),
-            exclude=self.selected.get("challenge", []),
+            self.query, challenge_texts(), exclude=self.selected.get("challenge", [])
         )
         if offer is None:
             return None
-        slug, name, count = offer
+        slug, name = offer
+        count = published_practice_count(slug)
+        if not count:
+            return None
         return {"name": name, "count": count, "url": _with(QueryDict(), "challenge", slug)}
 
     def suggestions(self):
@@ -287,7 +291,7 @@ def _matched(words, text_words):
 
 
 def challenge_offer(query, challenges, *, exclude=()):
-    """The challenge a question is about: (slug, name, practice count), or None.
+    """The challenge a question is about: (slug, name), or None.
 
     A challenge qualifies when two words of the question are in its name or definition, or
     when the question is one word of its name ("silos"); the one with most matched words (name
@@ -295,9 +299,9 @@ def challenge_offer(query, challenges, *, exclude=()):
     counted.
     """
     texts = [
-        (slug, name, count, _content_words(name), _content_words(f"{name} {definition}"))
-        for slug, name, definition, count in challenges
-        if count and slug not in exclude
+        (slug, name, _content_words(name), _content_words(f"{name} {definition}"))
+        for slug, name, definition in challenges
+        if slug not in exclude
     ]
     common = max(2, COMMON_IN_CHALLENGES * len(challenges))
     words = {
@@ -306,12 +310,12 @@ def challenge_offer(query, challenges, *, exclude=()):
         if len([text for *_, text in texts if _matched({word}, text)]) <= common
     }
     best, best_score = None, 0
-    for slug, name, count, name_words, text_words in texts:
+    for slug, name, name_words, text_words in texts:
         in_name, matched = _matched(words, name_words), _matched(words, text_words)
         score = len(matched) + len(in_name)
         qualifies = len(matched) > 1 or (len(words) == 1 and in_name)
         if qualifies and score > best_score:
-            best, best_score = (slug, name, count), score
+            best, best_score = (slug, name), score
     return best
 
 

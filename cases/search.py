@@ -282,19 +282,21 @@ class PostgresSearch(SearchBackend):
             ),
         )
 
-    # pg_trgm's % uses the GIN trigram index (migration 0009_search_words): only words with a
-    # similarity above pg_trgm.similarity_threshold (0.3) are read, then the best one is kept.
+    # pg_trgm's % uses the GIN trigram index (migration 0009_search_words) when the typed word
+    # is a constant: only words with a similarity above pg_trgm.similarity_threshold (0.3) are
+    # read, and the best one is kept. One scalar subquery per word, one statement.
     _closest = (
-        "SELECT typed.word, (SELECT known.word FROM cases_searchword AS known "
-        "WHERE known.word %% typed.word AND known.word <> typed.word "
-        "ORDER BY similarity(known.word, typed.word) DESC, known.word LIMIT 1) "
-        "FROM unnest(%s::text[]) AS typed(word)"
+        "(SELECT word FROM cases_searchword WHERE word %% %s AND word <> %s "
+        "ORDER BY similarity(word, %s) DESC, word LIMIT 1)"
     )
 
     def closest_words(self, words):
+        words = list(words)
         with connection.cursor() as cursor:
-            cursor.execute(self._closest, [list(words)])
-            return {typed: known for typed, known in cursor.fetchall() if known}
+            columns = ", ".join([self._closest] * len(words))
+            cursor.execute(f"SELECT {columns}", [w for word in words for w in [word] * 3])
+            found = cursor.fetchone()
+        return {word: known for word, known in zip(words, found, strict=True) if known}
 
     def documents(self, practice_ids):
         stored = GoodPractice.objects.filter(pk__in=list(practice_ids), search_vector__isnull=False)

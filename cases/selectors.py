@@ -197,18 +197,25 @@ def events_newest_first(events):
 # Challenges and themes
 
 
-def challenges_with_practice_counts():
-    """(slug, name, definition, published practices) of every challenge, for the catalogue's
-    challenge offer: a few dozen rows, cached until the catalogue changes."""
+def challenge_texts():
+    """(slug, name, definition) of every challenge, for the catalogue's challenge offer: a few
+    dozen short rows, cached until the catalogue changes."""
     key = cache_key("challenge-texts", "")
     rows = cache.get(key)
     if rows is None:
-        published = Q(practices__status=Status.PUBLISHED)
-        counted = Challenge.objects.annotate(practice_count=Count("practices", filter=published))
-        fields = ["slug", "name", "definition", "practice_count"]
-        rows = list(counted.order_by("name").values_list(*fields))
+        rows = list(Challenge.objects.order_by("name").values_list("slug", "name", "definition"))
         cache.set(key, rows, COUNT_SECONDS)
     return rows
+
+
+def published_practice_count(challenge_slug):
+    """How many published practices address one challenge (cached like the result counts)."""
+    key = cache_key("challenge-count", challenge_slug)
+    return cache.get_or_set(
+        key,
+        lambda: GoodPractice.objects.published().filter(challenges__slug=challenge_slug).count(),
+        COUNT_SECONDS,
+    )
 
 
 def themes_with_counts():
