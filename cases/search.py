@@ -86,7 +86,7 @@ def parse_question(query: str) -> Question:
 
     A word is whatever stands between spaces, punctuation included: each backend's tokenizer
     splits "open-source" the same way. Terms without a letter or digit ("-", "*", "()") are
-    dropped, and so are stop words outside quotes.
+    dropped, and so are stop words outside quotes and excluded stop words.
     """
     words, phrases, excluded = [], [], []
     for minus, phrase, word in _TERM.findall(query):
@@ -97,7 +97,9 @@ def parse_question(query: str) -> Question:
         if not _ALNUM.search(term):
             continue
         if minus:
-            excluded.append(term)
+            # PostgreSQL ignores stop words, FTS5 indexes them: "-the" excludes nothing on both.
+            if not _is_stop_word(term):
+                excluded.append(term)
         elif phrase:
             phrases.append(term)
         elif not _is_stop_word(term):

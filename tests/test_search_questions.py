@@ -74,6 +74,8 @@ def test_any_word_when_every_word_finds_too_little_and_more_words_rank_higher(cl
         ('"open source" -budget', ["Open source code"]),
         ('-"open source" budget', ["Budget source"]),
         ("source -budget -code", ["Source of truth"]),
+        # Stop words are not searched, so excluding one excludes nothing, on both databases.
+        ("truth -of", ["Source of truth"]),
     ],
 )
 def test_phrases_and_exclusions(client, query, expected):
