@@ -6,6 +6,7 @@ removable chips, and for an empty result which single filter to drop. Each link 
 parameters and goes back to the first page.
 """
 
+import re
 from dataclasses import dataclass
 
 from django.http import QueryDict
@@ -14,11 +15,21 @@ from django.utils.translation import gettext, gettext_lazy
 from .caching import cache_key
 from .filters import FACETS, PracticeFilter, facet_counts, name_selected
 from .models import GoodPractice
-from .search import clean_query, snippet
-from .selectors import PAGE_SIZE, CachedCountPaginator, catalogue_practices
+from .search import clean_query, corrected_query, parse_question, snippet
+from .selectors import (
+    PAGE_SIZE,
+    CachedCountPaginator,
+    catalogue_practices,
+    challenge_texts,
+    published_practice_count,
+)
+from .stop_words import STOP_WORDS
 
 # Values shown per facet until the reader asks for all of one facet (?facet=city).
 FACET_TOP = 10
+# A search whose every word finds fewer practices than this shows those with any of its words,
+# those with the most words first: a question of six words rarely has all six in one practice.
+ANY_WORD_BELOW = 3
 SORTS = {
     "relevance": gettext_lazy("Relevance"),
     "newest": gettext_lazy("Newest"),
@@ -57,6 +68,8 @@ class CatalogueQuery:
     unknown: list  # slugs asked for that do not exist, left out
     sort: str
     expanded: str  # the facet whose every value is listed
+    any_word: bool = False  # set by page(): every word found too little, any word is shown
+    found: int | None = None  # set by page(): how many practices the page's search found
 
     @classmethod
     def from_get(cls, get):
@@ -104,11 +117,26 @@ class CatalogueQuery:
         """How many values narrow the result, the search included."""
         return self.filter_count + bool(self.query)
 
-    def page(self, number):
-        """One page of result cards; when searching, each with a `snippet` of marked matches."""
-        practices = catalogue_practices(self.filter.qs, query=self.query, sort=self.sort)
+    def _paginator(self):
+        practices = catalogue_practices(
+            self.filter.qs, query=self.query, sort=self.sort, any_word=self.any_word
+        )
         count_key = cache_key("count", self.filter.state())
-        page = CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key).get_page(number)
+        return CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key)
+
+    def page(self, number):
+        """One page of result cards; when searching, each with a `snippet` of marked matches.
+
+        When every word finds fewer than ANY_WORD_BELOW practices, the search (and from then on
+        the facets and suggestions) keeps the practices with any word: one more count.
+        """
+        paginator = self._paginator()
+        if self.query and paginator.count < ANY_WORD_BELOW and parse_question(self.query).can_widen:
+            self.any_word = True
+            self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
+            paginator = self._paginator()
+        self.found = paginator.count
+        page = paginator.get_page(number)
         if self.query:
             for practice in page:
                 practice.snippet = snippet(practice, self.query)
@@ -176,6 +204,33 @@ class CatalogueQuery:
             for label, name, url in removals
         ]
 
+    def did_you_mean(self):
+        """For a search that found too little (after page()): {query, url} with its words that
+        no practice holds replaced by the nearest words of the catalogue, or None."""
+        if not self.query or not (self.any_word or not self.found):
+            return None
+        corrected = corrected_query(self.query)
+        if not corrected or corrected == self.query:
+            return None
+        return {"query": corrected, "url": _with(self.params, "q", corrected)}
+
+    def challenge_offer(self):
+        """For a search about a challenge not yet chosen and with published practices:
+        {name, count, url} of it, or None. Matching is done on the cached texts of the
+        challenges; only an offered challenge is counted (one small query)."""
+        if not self.query:
+            return None
+        offer = challenge_offer(
+            self.query, challenge_texts(), exclude=self.selected.get("challenge", [])
+        )
+        if offer is None:
+            return None
+        slug, name = offer
+        count = published_practice_count(slug)
+        if not count:
+            return None
+        return {"name": name, "count": count, "url": _with(QueryDict(), "challenge", slug)}
+
     def suggestions(self):
         """For an empty result: which single filter to drop, and what it would show (one count
         each)."""
@@ -187,3 +242,78 @@ class CatalogueQuery:
                 url = _without(self.params, name)
                 suggestions.append({"label": label, "count": count, "url": url})
         return suggestions
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+# A word of the question found in more challenges than this share of them is too common
+# ("digital", "city") to point at one.
+COMMON_IN_CHALLENGES = 0.2
+
+
+def _content_words(text):
+    return {word for word in _LETTERS.findall(text.lower()) if word not in STOP_WORDS}
+
+
+# Endings a light stemmer takes as one word: "departments", "stopped", "digitalisation".
+_ENDINGS = frozenset(
+    [
+        *("s", "es", "ed", "d", "ing", "ings", "er", "ers", "e", "y", "ies", "ied", "ly"),
+        *("al", "ally", "ic", "ical", "ics", "ity", "ities", "ion", "ions", "ation", "ations"),
+        *("ment", "ments", "ise", "ised", "ises", "ize", "ized", "izes", "isation", "ization"),
+        "ive",
+    ]
+)
+
+
+def _ending(word, stem):
+    rest = word[len(stem) :]
+    # A doubled last letter before an ending: "stopped", "planning".
+    if rest[:1] == stem[-1:] and rest[1:] in _ENDINGS:
+        return True
+    return rest == "" or rest in _ENDINGS
+
+
+def _same_word(one, other):
+    """A light stemmer: equal, or the same stem of three letters or more with an English
+    ending each ("departments" and "department", "stopped" and "stops", "politics" and
+    "political"; not "publish" and "public", nor "community" and "communication")."""
+    if one == other:
+        return True
+    for length in range(min(len(one), len(other)), 2, -1):
+        stem = one[:length]
+        if other.startswith(stem) and _ending(one, stem) and _ending(other, stem):
+            return True
+    return False
+
+
+def _matched(words, text_words):
+    return {word for word in words if any(_same_word(word, other) for other in text_words)}
+
+
+def challenge_offer(query, challenges, *, exclude=()):
+    """The challenge a question is about: (slug, name), or None.
+
+    A challenge qualifies when two words of the question are in its name or definition, or
+    when the question is one word of its name ("silos"); the one with most matched words (name
+    words counting twice) wins. Words found in more than a fifth of the challenges are not
+    counted.
+    """
+    texts = [
+        (slug, name, _content_words(name), _content_words(f"{name} {definition}"))
+        for slug, name, definition in challenges
+        if slug not in exclude
+    ]
+    common = max(2, COMMON_IN_CHALLENGES * len(challenges))
+    words = {
+        word
+        for word in _content_words(" ".join(parse_question(query).terms))
+        if len([text for *_, text in texts if _matched({word}, text)]) <= common
+    }
+    best, best_score = None, 0
+    for slug, name, name_words, text_words in texts:
+        in_name, matched = _matched(words, name_words), _matched(words, text_words)
+        score = len(matched) + len(in_name)
+        qualifies = len(matched) > 1 or (len(words) == 1 and in_name)
+        if qualifies and score > best_score:
+            best, best_score = (slug, name), score
+    return best

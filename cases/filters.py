@@ -1,6 +1,7 @@
 """The catalogue's filters: slugs in the URL, OR within a filter, AND across filters."""
 
 import re
+from collections import defaultdict
 
 import django_filters
 from django import forms
@@ -68,9 +69,14 @@ class PracticeFilter(django_filters.FilterSet):
         model = GoodPractice
         fields = []
 
+    def __init__(self, *args, any_word=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Whether the search keeps practices with any of its words, not only with all of them.
+        self.any_word = any_word
+
     def filter_q(self, queryset, name, value):
         # The view has already cleaned the query (length, punctuation): see search.clean_query.
-        return filter_matching(queryset, value) if value else queryset
+        return filter_matching(queryset, value, any_word=self.any_word) if value else queryset
 
     def selected(self):
         """{filter name: [slugs]} for every slug filter with values."""
@@ -79,7 +85,8 @@ class PracticeFilter(django_filters.FilterSet):
 
     def state(self):
         """The cleaned filters as text, the same for every URL that means the same: a cache key."""
-        return repr(sorted(self.form.cleaned_data.items()))
+        state = repr(sorted(self.form.cleaned_data.items()))
+        return f"{state} any word" if self.any_word else state
 
     def queryset_without(self, excluded):
         """The queryset with every active filter applied except `excluded`: facets count on it."""
@@ -109,9 +116,21 @@ def _through_counts(
 
 def _choice_counts(practices, field, choices, distinct=False):
     rows = practices.values(field).annotate(count=Count("pk", distinct=distinct)).order_by()
-    counts = {row[field]: row["count"] for row in rows if row[field]}
-    ranked = [(value, label, counts[value]) for value, label in choices if value in counts]
+    return _ranked_choices({row[field]: row["count"] for row in rows}, choices)
+
+
+def _ranked_choices(counts, choices):
+    ranked = [(value, label, counts[value]) for value, label in choices if counts.get(value)]
     return sorted(ranked, key=lambda value: -value[2])
+
+
+def _kind_and_stage_counts(practices):
+    """Both facets of the practices' own columns from one grouped query."""
+    kinds, stages = defaultdict(int), defaultdict(int)
+    for row in practices.values("kind", "stage").annotate(count=Count("pk")).order_by():
+        kinds[row["kind"]] += row["count"]
+        stages[row["stage"]] += row["count"]
+    return _ranked_choices(kinds, Kind.choices), _ranked_choices(stages, GoodPractice.Stage.choices)
 
 
 def _challenge_counts(practices):
@@ -181,10 +200,15 @@ def facet_counts(practice_filter):
     key = cache_key("facets", practice_filter.state())
     counts = cache.get(key)
     if counts is None:
-        counts = {
-            name: counter(practice_filter.queryset_without(name))
-            for name, (counter, _names) in FACETS.items()
-        }
+        counts = {}
+        if not {"kind", "stage"} & set(practice_filter.selected()):
+            # Neither filters: both count the same practices, in one query.
+            both = _kind_and_stage_counts(practice_filter.queryset_without("kind"))
+            counts["kind"], counts["stage"] = both
+        for name, (counter, _names) in FACETS.items():
+            if name not in counts:
+                counts[name] = counter(practice_filter.queryset_without(name))
+        counts = {name: counts[name] for name in FACETS}
         cache.set(key, counts, FACET_CACHE_SECONDS)
     return counts
 

@@ -829,3 +829,15 @@ class PracticeRedirect(NaturalKeyed):
 
     def __str__(self):
         return f"{self.old_slug} → {self.practice.slug}"
+
+
+class SearchWord(models.Model):
+    """A word of the published practices, for search's "did you mean": kept by
+    cases.search.practice_refresh_search(), which adds the words of what it refreshes and, when
+    it rebuilds everything, starts the list again. PostgreSQL finds the nearest word with
+    pg_trgm (GIN trigram index, migration 0009_search_words); SQLite with difflib."""
+
+    word = models.CharField(max_length=40, unique=True)
+
+    def __str__(self):
+        return self.word

@@ -3,17 +3,23 @@
 Call practice_refresh_search(practice_ids=[...]) after a practice, its challenges, cities,
 events or tags change (publishing, editing, seeding): search reads only what it stored.
 
-Each database has one backend, chosen once, and both behave alike. Words are stemmed the
-English way ("budgets" finds "budget", "skills gaps" finds "skills gap"), case is ignored in
-every alphabet, every word must match and "quoted phrases" stay whole. PostgreSQL stores a
-weighted tsvector (GIN index, migration 0004_search) and reads the query as a web search
-(`or`, `-word` too); SQLite keeps a table of its FTS5 module with the porter stemmer (migration
-0006_search_fts5). Weights: A the title; B the summary, the challenge, city, country and tag
-names; C every other text. Only the catalogue's own filters decide what is public: search
-never looks at status.
+Each database has one backend, chosen once, and both behave alike. A question is read by
+`parse_question`: common words ("how do we", "the", see stop_words.py) are left out, "quoted
+phrases" stay whole and `-word` or `-"a phrase"` excludes. Words are stemmed the English way
+("budgets" finds "budget", "skills gaps" finds "skills gap") and case is ignored in every
+alphabet. Every word must match, unless the catalogue asks for any word (`any_word=True`, when
+all words find too little, see catalogue.py); the rank then grows with the words that match.
+PostgreSQL stores a weighted tsvector (GIN index, migration 0004_search) and combines one
+tsquery per word or phrase; SQLite keeps a table of its FTS5 module with the porter stemmer
+(migration 0006_search_fts5) and gets an FTS5 expression in which everything typed is a quoted
+string. Weights: A the title; B the summary, the challenge, city, country and tag names; C
+every other text, the challenges' definitions included. Only the catalogue's own filters decide
+what is public: search never looks at status.
 """
 
+import difflib
 import functools
+import operator
 import re
 from collections.abc import Iterable
 from itertools import batched
@@ -22,16 +28,22 @@ from typing import NamedTuple
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import F, FloatField, TextField, Value
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
-from .models import GoodPractice
+from .models import GoodPractice, SearchWord, Status
+from .stop_words import STOP_WORDS
 
 MIN_QUERY_CHARACTERS = 2
 MAX_QUERY_LENGTH = 200
+# With any word, a practice's rank is the number of the question's terms it holds plus its
+# text-search score squeezed below 1: more words matched always rank higher. Only the first
+# terms are counted, which bounds the cost of a long question.
+COUNTED_TERMS = 12
 REFRESH_BATCH_SIZE = 1000
 # Both backends mark matches in a headline with these; the rest of the headline is escaped
 # before they become <mark> tags, so text written by editors can never inject HTML.
@@ -39,8 +51,61 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_STOP = "\x03"
 
 _WORD = re.compile(r"\w+")
-_PHRASE_OR_WORD = re.compile(r'"([^"]+)"|(\S+)')
+# A letter or digit: what both databases' tokenizers keep (the underscore is a separator).
+_ALNUM = re.compile(r"[^\W_]")
+# An optional minus, then a "quoted phrase" (an unclosed quote runs to the end) or a word.
+_TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What "did you mean" may offer: words of letters only, of a length worth correcting.
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,40}")
+
+
+class Question(NamedTuple):
+    """A search as the backends run it: what to find, and what to leave out."""
+
+    words: tuple[str, ...]  # single words, stop words left out
+    phrases: tuple[str, ...]  # "quoted phrases", as typed
+    excluded: tuple[str, ...]  # -word and -"a phrase"
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.words + self.phrases
+
+    @property
+    def can_widen(self) -> bool:
+        """Whether "any word" would find more than "every word"."""
+        return len(self.terms) > 1
+
+
+def _is_stop_word(term: str) -> bool:
+    return all(part in STOP_WORDS for part in re.findall(r"[\w']+", term.lower()))
+
+
+def parse_question(query: str) -> Question:
+    """Words, phrases and exclusions of a (cleaned) query; anything else typed is text.
+
+    A word is whatever stands between spaces, punctuation included: each backend's tokenizer
+    splits "open-source" the same way. Terms without a letter or digit ("-", "*", "()") are
+    dropped, and so are stop words outside quotes and excluded stop words.
+    """
+    words, phrases, excluded = [], [], []
+    for minus, phrase, word in _TERM.findall(query):
+        if word:
+            minus, word = ("-", word[1:]) if word.startswith("-") else ("", word)
+            word = word.strip('"')
+        term = " ".join((phrase if phrase or not word else word).split())
+        if not _ALNUM.search(term):
+            continue
+        if minus:
+            # PostgreSQL ignores stop words, FTS5 indexes them: "-the" excludes nothing on both.
+            if not _is_stop_word(term):
+                excluded.append(term)
+        elif phrase:
+            phrases.append(term)
+        elif not _is_stop_word(term):
+            words.append(term)
+    # dict.fromkeys: a word typed twice is one term.
+    return Question(*(tuple(dict.fromkeys(terms)) for terms in (words, phrases, excluded)))
 
 
 def clean_query(raw: str) -> tuple[str, str]:
@@ -54,6 +119,11 @@ def clean_query(raw: str) -> tuple[str, str]:
         message = f"Your search was shortened to its first {MAX_QUERY_LENGTH} characters."
     if query and len("".join(_WORD.findall(query))) < MIN_QUERY_CHARACTERS:
         return "", "Type at least two letters or digits to search."
+    if query and not parse_question(query).terms:
+        return "", gettext(
+            "Type a word the practice is about: common words such as “how” or “the” and "
+            "words after a minus sign are not searched for on their own."
+        )
     return query, message
 
 
@@ -84,10 +154,22 @@ def _document(practice) -> Document:
         practice.lessons,
         practice.transfer_conditions,
         practice.source_quote,
+        *(challenge.definition for challenge in challenges),
         *dict.fromkeys(challenge.theme.name for challenge in challenges),
         *(event.title for event in practice.events.all()),
     ]
     return Document(practice.pk, practice.title, practice.summary, " ".join(names), " ".join(texts))
+
+
+def _add_words(documents: Iterable[Document]) -> None:
+    """Add the documents' words to the vocabulary (search.SearchWord), those it lacks."""
+    words = set()
+    for document in documents:
+        text = " ".join(document[1:]).lower()
+        words.update(w for w in _VOCABULARY_WORD.findall(text) if w not in STOP_WORDS)
+    if words:
+        rows = [SearchWord(word=word) for word in sorted(words)]
+        SearchWord.objects.bulk_create(rows, batch_size=REFRESH_BATCH_SIZE, ignore_conflicts=True)
 
 
 class SearchBackend:
@@ -99,12 +181,21 @@ class SearchBackend:
         ).order_by("pk")
         if practice_ids is not None:
             practices = practices.filter(pk__in=list(practice_ids))
+        else:
+            SearchWord.objects.all().delete()
         count = 0
         for batch in batched(practices.iterator(chunk_size=REFRESH_BATCH_SIZE), REFRESH_BATCH_SIZE):
+            documents = [_document(practice) for practice in batch]
             # Raw SQL, not save(): no updated_at bump, no signals, one statement per batch.
-            self.write([_document(practice) for practice in batch])
+            self.write(documents)
+            published = {practice.pk for practice in batch if practice.status == Status.PUBLISHED}
+            _add_words(document for document in documents if document.practice_id in published)
             count += len(batch)
         return count
+
+    def closest_words(self, words: list[str]) -> dict[str, str]:
+        """{word: the vocabulary's nearest word} for the words that have one."""
+        raise NotImplementedError
 
     def snippet(self, practice) -> SafeString:
         headline = getattr(practice, "headline", None)
@@ -116,10 +207,10 @@ class SearchBackend:
     def write(self, documents: list[Document]) -> None:
         raise NotImplementedError
 
-    def filter(self, queryset, query: str):
+    def filter(self, queryset, question: Question, any_word: bool):
         raise NotImplementedError
 
-    def annotate_relevance(self, queryset, query: str):
+    def annotate_relevance(self, queryset, question: Question, any_word: bool):
         raise NotImplementedError
 
     def documents(self, practice_ids: Iterable[int]) -> dict[int, object]:
@@ -150,16 +241,36 @@ class PostgresSearch(SearchBackend):
             batch = f"(VALUES {values}) AS batch (id, title, names, texts)"
             cursor.execute(self._update.format(batch=batch), parameters)
 
-    def _query(self, query):
-        return SearchQuery(query, search_type="websearch", config=self.config)
+    def _term(self, term, *, phrase):
+        search_type = "phrase" if phrase else "plain"
+        return SearchQuery(term, search_type=search_type, config=self.config)
 
-    def filter(self, queryset, query):
-        return queryset.filter(search_vector=self._query(query))
+    def _query(self, question, any_word):
+        """One tsquery per term, joined with & (or |), each exclusion added as & !term."""
+        terms = [self._term(word, phrase=False) for word in question.words]
+        terms += [self._term(phrase, phrase=True) for phrase in question.phrases]
+        query = functools.reduce(operator.or_ if any_word else operator.and_, terms)
+        for term in question.excluded:
+            query &= ~self._term(term, phrase=True)
+        return query
 
-    def annotate_relevance(self, queryset, query):
-        search_query = self._query(query)
+    def filter(self, queryset, question, any_word):
+        return queryset.filter(search_vector=self._query(question, any_word))
+
+    def _rank(self, question, search_query, any_word):
+        # Normalisation 32 is rank / (rank + 1): below 1, under the count of matched terms.
+        rank = SearchRank(F("search_vector"), search_query, normalization=Value(32))
+        if not any_word:
+            return rank
+        for term in question.terms[:COUNTED_TERMS]:
+            matched = Q(search_vector=self._term(term, phrase=term in question.phrases))
+            rank += Case(When(matched, then=Value(1.0)), default=Value(0.0))
+        return rank
+
+    def annotate_relevance(self, queryset, question, any_word):
+        search_query = self._query(question, any_word)
         return queryset.annotate(
-            rank=SearchRank(F("search_vector"), search_query),
+            rank=self._rank(question, search_query, any_word),
             headline=SearchHeadline(
                 Concat("summary", Value(" "), "description", output_field=TextField()),
                 search_query,
@@ -172,6 +283,22 @@ class PostgresSearch(SearchBackend):
                 fragment_delimiter=" … ",
             ),
         )
+
+    # pg_trgm's % uses the GIN trigram index (migration 0009_search_words) when the typed word
+    # is a constant: only words with a similarity above pg_trgm.similarity_threshold (0.3) are
+    # read, and the best one is kept. One scalar subquery per word, one statement.
+    _closest = (
+        "(SELECT word FROM cases_searchword WHERE word %% %s AND word <> %s "
+        "ORDER BY similarity(word, %s) DESC, word LIMIT 1)"
+    )
+
+    def closest_words(self, words):
+        words = list(words)
+        with connection.cursor() as cursor:
+            columns = ", ".join([self._closest] * len(words))
+            cursor.execute(f"SELECT {columns}", [w for word in words for w in [word] * 3])
+            found = cursor.fetchone()
+        return {word: known for word, known in zip(words, found, strict=True) if known}
 
     def documents(self, practice_ids):
         stored = GoodPractice.objects.filter(pk__in=list(practice_ids), search_vector__isnull=False)
@@ -188,11 +315,15 @@ class SQLiteSearch(SearchBackend):
     # PostgreSQL's default ts_rank weights for A, B, B and C. It counts the documents that hold
     # each word on every call, so a subquery per practice cost 13 s for a common word at 10,000
     # practices; ranked once per statement (MATERIALIZED) and looked up, 40 ms.
+    # With any word, (id IN (…)) adds 1 per matched term; SQLite reads each of those
+    # uncorrelated subqueries once per statement. The score becomes score / (score + 1).
     _rank = (
         "WITH ranked AS MATERIALIZED ("  # noqa: S608 (constants; the query is a parameter)
         f"SELECT rowid AS id, -bm25({table}, 10.0, 4.0, 4.0, 2.0) AS rank FROM {table} "
-        f"WHERE {table} MATCH %s) SELECT rank FROM ranked WHERE ranked.id = cases_goodpractice.id"
+        f"WHERE {table} MATCH %s) SELECT {{rank}} FROM ranked "
+        "WHERE ranked.id = cases_goodpractice.id"
     )
+    _term_matched = f" + (id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s))"  # noqa: S608
     # Up to 35 words of the summary around the matches (PostgreSQL also looks in the
     # description). One subquery per practice is cheap: SQLite runs it after sorting, only for
     # the rows up to the end of the page.
@@ -209,30 +340,64 @@ class SQLiteSearch(SearchBackend):
                 documents,
             )
 
-    def _match(self, query):
-        """The query as an FTS5 expression: every word and "quoted phrase" as a quoted string.
+    @staticmethod
+    def _quoted(term):
+        # Inside double quotes FTS5 reads only text (a doubled quote is a quote): no operator,
+        # column filter or NEAR( typed by a reader can reach its parser.
+        return '"' + term.replace('"', '""') + '"'
 
-        Quoting makes anything typed a plain string to FTS5 (no operators, no column filters);
-        FTS5 runs it through the table's tokenizer, so a word like "open-source" becomes the
-        phrase "open source", as on PostgreSQL. An empty phrase ("") matches nothing.
+    def _match(self, question, any_word):
+        """The question as an FTS5 expression: ("a" AND "b c") NOT "d", or OR for any word.
+
+        Quoting makes anything typed a plain string to FTS5; FTS5 runs it through the table's
+        tokenizer, so a word like "open-source" becomes the phrase "open source", as on
+        PostgreSQL. An empty phrase ("") matches nothing.
         """
-        terms = []
-        for phrase, word in _PHRASE_OR_WORD.findall(query):
-            term = phrase or word
-            if _WORD.search(term):
-                terms.append('"' + term.replace('"', '""') + '"')
-        return " ".join(terms) or '""'
+        joiner = " OR " if any_word else " AND "
+        terms = joiner.join(self._quoted(term) for term in question.terms) or '""'
+        return f"({terms})" + "".join(f" NOT {self._quoted(t)}" for t in question.excluded)
 
     # RawSQL: Django has no expression for FTS5; what the reader typed is always a parameter.
-    def filter(self, queryset, query):
-        return queryset.filter(pk__in=RawSQL(self._matching, [self._match(query)]))  # noqa: S611
+    def filter(self, queryset, question, any_word):
+        match = self._match(question, any_word)
+        return queryset.filter(pk__in=RawSQL(self._matching, [match]))  # noqa: S611
 
-    def annotate_relevance(self, queryset, query):
-        match = self._match(query)
+    def _ranked(self, question, match, any_word):
+        if not any_word:
+            return RawSQL(self._rank.format(rank="rank"), [match], output_field=FloatField())  # noqa: S611
+        terms = [self._quoted(term) for term in question.terms[:COUNTED_TERMS]]
+        rank = "rank / (rank + 1)" + self._term_matched * len(terms)
+        sql = self._rank.format(rank=rank)
+        return RawSQL(sql, [match, *terms], output_field=FloatField())  # noqa: S611
+
+    def annotate_relevance(self, queryset, question, any_word):
+        match = self._match(question, any_word)
         return queryset.annotate(
-            rank=RawSQL(self._rank, [match], output_field=FloatField()),  # noqa: S611
+            rank=self._ranked(question, match, any_word),
             headline=RawSQL(self._headline, [match], output_field=TextField()),  # noqa: S611
         )
+
+    # Candidates of a similar length that share the first or the second letter: a bounded read,
+    # which difflib then scores. (FTS5's own vocabulary holds porter stems, not words to show.)
+    _candidates = (
+        "SELECT word FROM cases_searchword WHERE length(word) BETWEEN %s AND %s "
+        "AND (substr(word, 1, 1) = %s OR substr(word, 2, 1) = %s)"
+    )
+
+    def closest_words(self, words):
+        conditions, parameters = [], []
+        for word in words:
+            conditions.append(self._candidates)
+            parameters += [len(word) - 2, len(word) + 2, word[:1], word[1:2]]
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ".join(conditions), parameters)
+            candidates = [row[0] for row in cursor.fetchall()]
+        closest = {}
+        for word in words:
+            matches = difflib.get_close_matches(word, [c for c in candidates if c != word], 1, 0.75)
+            if matches:
+                closest[word] = matches[0]
+        return closest
 
     def documents(self, practice_ids):
         ids = list(practice_ids)
@@ -271,14 +436,54 @@ def practice_refresh_search(*, practice_ids: Iterable[int] | None = None) -> int
     return backend().refresh(practice_ids)
 
 
-def filter_matching(queryset, query: str):
-    """Keep the practices that match every word of the query."""
-    return backend().filter(queryset, query)
+def filter_matching(queryset, query: str, *, any_word: bool = False):
+    """Keep the practices that match every word of the query (any word, if asked)."""
+    question = parse_question(query)
+    if not question.terms:
+        return queryset.none()
+    return backend().filter(queryset, question, any_word)
 
 
-def annotate_relevance(queryset, query: str):
+def annotate_relevance(queryset, query: str, *, any_word: bool = False):
     """Add `rank` (higher is better) and `headline`, with the matches marked."""
-    return backend().annotate_relevance(queryset, query)
+    question = parse_question(query)
+    if not question.terms:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    return backend().annotate_relevance(queryset, question, any_word)
+
+
+def unmatched_words(query: str) -> list[str]:
+    """The single words of the query (letters only) that no published practice holds: one
+    query, an EXISTS per word through the catalogue's own search."""
+    words = [
+        word.lower() for word in parse_question(query).words if _VOCABULARY_WORD.fullmatch(word)
+    ][:COUNTED_TERMS]
+    if not words:
+        return []
+    published = GoodPractice.objects.published()
+    checks, parameters = [], []
+    for word in words:
+        sql, params = filter_matching(published, word).values("pk")[:1].query.sql_with_params()
+        checks.append(f"EXISTS({sql})")
+        parameters += params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(checks)}", parameters)
+        found = cursor.fetchone()
+    return [word for word, exists in zip(words, found, strict=True) if not exists]
+
+
+def corrected_query(query: str) -> str:
+    """The query with each word no practice holds replaced by the vocabulary's nearest word;
+    "" when there is nothing to correct. Two queries at most."""
+    unmatched = unmatched_words(query)
+    closest = backend().closest_words(unmatched) if unmatched else {}
+    if not closest:
+        return ""
+
+    def replace(match):
+        return closest.get(match.group(0).lower(), match.group(0))
+
+    return re.sub(r"[^\W\d_]+", replace, query)
 
 
 def snippet(practice, query: str = "") -> SafeString:

@@ -15,6 +15,7 @@ from django.utils.functional import cached_property
 
 from challenges.models import Challenge, Theme
 
+from .caching import cache_key
 from .models import (
     PUBLIC_STATUSES,
     City,
@@ -91,10 +92,10 @@ def newest_practices(practices):
     return cards[:LISTED_PRACTICES], len(cards) > LISTED_PRACTICES
 
 
-def catalogue_practices(practices, *, query, sort):
+def catalogue_practices(practices, *, query, sort, any_word=False):
     """The filtered practices as cards in the reader's order, ranked when there is a search."""
     if query:
-        practices = annotate_relevance(practices, query)
+        practices = annotate_relevance(practices, query, any_word=any_word)
     return practice_cards(practices.order_by(*ORDERINGS[sort]))
 
 
@@ -198,6 +199,27 @@ def events_newest_first(events):
 
 
 # Challenges and themes
+
+
+def challenge_texts():
+    """(slug, name, definition) of every challenge, for the catalogue's challenge offer: a few
+    dozen short rows, cached until the catalogue changes."""
+    key = cache_key("challenge-texts", "")
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(Challenge.objects.order_by("name").values_list("slug", "name", "definition"))
+        cache.set(key, rows, COUNT_SECONDS)
+    return rows
+
+
+def published_practice_count(challenge_slug):
+    """How many published practices address one challenge (cached like the result counts)."""
+    key = cache_key("challenge-count", challenge_slug)
+    return cache.get_or_set(
+        key,
+        lambda: GoodPractice.objects.published().filter(challenges__slug=challenge_slug).count(),
+        COUNT_SECONDS,
+    )
 
 
 def themes_with_counts():

@@ -34,6 +34,7 @@ from cases.models import (
     PracticeChallenge,
     PracticeCity,
     Region,
+    SearchWord,
     Source,
     Status,
     TaggedPractice,
@@ -541,6 +542,8 @@ def vacuum_analyze():
             Event,
             Event.cities.through,
             Event.challenges.through,
+            # The "did you mean" vocabulary that practice_refresh_search filled.
+            SearchWord,
         )
     ]
     with connection.cursor() as cursor:

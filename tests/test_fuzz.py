@@ -10,6 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.search import practice_refresh_search
+
 from .pages import FILTER_NAMES, LIST_URLS, make_sample_content
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
@@ -122,6 +124,36 @@ def test_malformed_slugs_never_cause_a_server_error(client, sample_content, sett
 
     request_with()
     assert len(sent) >= REQUESTS_PER_DETAIL_PAGE
+
+
+# Search syntax of both databases (FTS5 operators, websearch quotes and minus signs), stop words,
+# typos and control characters: glued together, they make the questions below.
+SEARCH_PIECES = [
+    '"', "-", "*", "(", ")", "NEAR(", "NEAR", "AND", "OR", "NOT", ":", "^", "+", "{", "}", "\\",
+    "'", "%", "\x00", "\u202e", "é", " ", " ", "title:", "budget", "pooling", "goverance", "how",
+    "the", '""', '-"', "--", "&", "|", "!", "<->", "x" * 250,
+]  # fmt: skip
+REQUESTS_PER_SEARCH = 300
+
+questions = st.lists(
+    st.one_of(st.sampled_from(SEARCH_PIECES), st.text(max_size=6)), max_size=25
+).map("".join)
+
+
+def test_generated_questions_always_answer_200(client, sample_content):
+    practice = sample_content["practice"]
+    practice_refresh_search(practice_ids=[practice.pk])
+    sent = []
+
+    @fuzz_settings(REQUESTS_PER_SEARCH)
+    @given(question=questions)
+    def search_with(question):
+        sent.append(question)
+        # Every malformed question is read as words or answered with a message: never an error.
+        assert client.get("/practices/", {"q": question}).status_code == 200, repr(question)
+
+    search_with()
+    assert len(sent) >= REQUESTS_PER_SEARCH
 
 
 @pytest.mark.parametrize("host", ["attacker.example", "testserver:bad", "a" * 300, "127.0.0.1@x"])
