@@ -110,6 +110,9 @@ def pages():
         "practice detail": practice.get_absolute_url(),
         "city page": city.get_absolute_url(),
         "peer finder": f"/peers/?challenge={challenge.slug}",
+        "map": "/map/",
+        "map, 1 challenge": f"/map/?challenge={challenge.slug}",
+        "open challenges": "/challenges/open/",
         "floor (/healthz)": "/healthz",
     }
 

@@ -18,7 +18,7 @@ from challenges.models import Challenge
 
 from .filters import MAX_VALUES_PER_FILTER, PracticeFilter, SlugListField
 from .geo import to_frame
-from .models import GoodPractice, Region
+from .models import GoodPractice, Kind, Region
 
 # About 20 KB of path data, read once per process.
 WORLD = json.loads((Path(__file__).parent / "data" / "world.json").read_text())
@@ -30,7 +30,7 @@ MAX_RADIUS = 18
 MIN_RADIUS = 3
 FULL_SCALE = 20
 # The catalogue's filters the map takes, with the same names and values.
-FILTERS = ["challenge", "region"]
+FILTERS = ["kind", "challenge", "region"]
 # How much of an unknown filter value the page repeats back.
 SHOWN_UNKNOWN_LENGTH = 40
 
@@ -39,6 +39,7 @@ SHOWN_UNKNOWN_LENGTH = 40
 class MapFilters:
     """The map's filters from a query string: what exists is kept, what doesn't is reported."""
 
+    kinds: list = field(default_factory=list)  # Kind values
     challenges: list = field(default_factory=list)  # Challenge objects, ordered by name
     regions: list = field(default_factory=list)  # Region values
     unknown: list = field(default_factory=list)  # values given that match nothing
@@ -48,15 +49,29 @@ class MapFilters:
         given = {name: [value.strip() for value in query.getlist(name)] for name in FILTERS}
         slugs = SlugListField().to_python(given["challenge"])
         challenges = list(Challenge.objects.filter(slug__in=slugs)) if slugs else []
+        kinds = [value for value in Kind.values if value in given["kind"]]
         regions = [value for value in Region.values if value in given["region"]]
-        known = {"challenge": {challenge.slug for challenge in challenges}, "region": regions}
+        known = {
+            "kind": kinds,
+            "challenge": {challenge.slug for challenge in challenges},
+            "region": regions,
+        }
         unknown = [
             value[:SHOWN_UNKNOWN_LENGTH]
             for name, values in given.items()
             for value in values
             if value and value not in known[name]
         ]
-        return cls(challenges, regions, list(dict.fromkeys(unknown))[:MAX_VALUES_PER_FILTER])
+        unknown = list(dict.fromkeys(unknown))[:MAX_VALUES_PER_FILTER]
+        return cls(kinds, challenges, regions, unknown)
+
+    @property
+    def challenge_slugs(self):
+        return [challenge.slug for challenge in self.challenges]
+
+    @property
+    def kind_names(self):
+        return [Kind(value).label for value in self.kinds]
 
     @property
     def region_names(self):
@@ -65,7 +80,8 @@ class MapFilters:
     def query(self, *, with_regions=True):
         """The same filters as a QueryDict, for PracticeFilter and for links to the catalogue."""
         query = QueryDict(mutable=True)
-        query.setlist("challenge", [challenge.slug for challenge in self.challenges])
+        query.setlist("kind", self.kinds)
+        query.setlist("challenge", self.challenge_slugs)
         if with_regions:
             query.setlist("region", self.regions)
         return query

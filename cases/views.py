@@ -7,7 +7,7 @@ from .caching import cache_public_page
 from .catalogue import CatalogueQuery, peer_chips
 from .filters import SlugListField
 from .maps import WORLD, MapFilters, map_cities, map_marks
-from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
+from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .selectors import (
     PAGE_SIZE,
     challenge_ids_faced_by,
@@ -215,7 +215,8 @@ def city_map(request):
     marks = map_marks(cities)
     context = {
         "filters": filters,
-        "challenges": Challenge.objects.all(),
+        "kinds": Kind.choices,
+        "challenges": Challenge.objects.values_list("slug", "name"),
         "regions": Region.choices,
         "catalogue_query": filters.query().urlencode(),
         "cities": cities,

@@ -1,10 +1,13 @@
 """The map of cities: its projection, its country outlines, its marks and its text equivalent."""
 
+import gzip
 import importlib.util
 import io
 import math
+import random
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -14,7 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cases.geo import HEIGHT, SOUTH, WIDTH, equal_earth, to_frame
 from cases.maps import FULL_SCALE, MAX_RADIUS, MIN_RADIUS, WORLD
-from cases.models import City, Region, Status
+from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
 from demo.data import clear_demo_data, generate_demo_data
 
 from .factories import make_challenge, make_city, make_country, make_practice
@@ -272,13 +275,23 @@ def test_the_table_lists_every_city_with_its_country_and_count(client, nairobi):
     response = client.get(MAP)
     table = element(response, "table")
     rows = {
-        row.findtext("th"): (row[1].text, row[2].text) for row in table.find("tbody").iter("tr")
+        "".join(row[0].itertext()): (row[1].text, row[2].text)
+        for row in table.find("tbody").iter("tr")
     }
     assert rows["Nairobi"] == ("Kenya", "1")
     assert rows["Wote Municipality"][1] == "1"
-    # The table is the map's text equivalent; the marks (and the list of cities without
-    # coordinates) carry the links, so each city page is linked once.
+
+
+def test_each_table_row_links_to_its_city_as_its_mark_does(client, nairobi):
+    make_practice(cities=[nairobi])
+    make_practice(cities=[make_city(name="Wote Municipality", slug="wote")])
+    response = client.get(MAP)
+    links = {a.text: a.get("href") for a in element(response, "table").iter("a")}
+    assert links == {"Nairobi": "/cities/nairobi/", "Wote Municipality": "/cities/wote/"}
+    # The table is the map's text equivalent: a city is linked by its mark and its row, and a
+    # city without coordinates by its row only (the list beside the map names it).
     assert [href for href, _title, _circle in marks_of(response)] == ["/cities/nairobi/"]
+    assertContains(response, 'href="/cities/nairobi/"', count=2)
     assertContains(response, 'href="/cities/wote/"', count=1)
 
 
@@ -296,23 +309,26 @@ def test_a_city_without_practices_is_not_on_the_map(client, nairobi):
 
 @pytest.fixture
 def catalogue_world():
-    """Practices over cities in three regions, some naming several cities, and a draft."""
+    """Practices of each kind over cities in three regions, some naming several cities, and a
+    draft."""
     silos, funds, skills = (make_challenge(slug=slug) for slug in ("silos", "funds", "skills"))
     regions = [Region.AFRICA, Region.EUROPE, Region.ASIA]
     countries = [make_country(region=region) for region in regions]
     cities = [make_city(country=countries[n % 3], latitude=n, longitude=n * 10) for n in range(6)]
     cities.append(make_city(country=countries[0]))  # no coordinates
+    practice, advice, talk = Kind.CITY_PRACTICE, Kind.RECOMMENDATION, Kind.CITY_PRESENTATION
     plan = [
-        ([silos], [0, 1]),
-        ([silos, funds], [0]),
-        ([funds], [2, 3, 6]),
-        ([skills], [4]),
-        ([silos, skills], [5, 6]),
-        ([funds, skills], [1, 4]),
-        ([silos], [3]),
+        ([silos], [0, 1], practice),
+        ([silos, funds], [0], advice),
+        ([funds], [2, 3, 6], practice),
+        ([skills], [4], talk),
+        ([silos, skills], [5, 6], advice),
+        ([funds, skills], [1, 4], practice),
+        ([silos], [3], talk),
+        ([silos], [0, 2], talk),
     ]
-    for challenges, city_numbers in plan:
-        make_practice(challenges=challenges, cities=[cities[n] for n in city_numbers])
+    for challenges, city_numbers, kind in plan:
+        make_practice(challenges=challenges, cities=[cities[n] for n in city_numbers], kind=kind)
     make_practice(challenges=[silos], cities=cities[:3], status=Status.DRAFT)
     return cities
 
@@ -327,6 +343,11 @@ def catalogue_world():
         {"region": ["europe", "asia"]},
         {"challenge": "funds", "region": "africa"},
         {"challenge": ["silos", "funds"], "region": ["africa", "asia"]},
+        {"kind": "city_presentation"},
+        {"kind": ["recommendation", "city_practice"]},
+        {"kind": "city_presentation", "challenge": "silos"},
+        {"kind": "recommendation", "region": "africa"},
+        {"kind": ["city_practice", "city_presentation"], "challenge": "silos", "region": "asia"},
     ],
 )
 def test_counts_equal_the_catalogues_for_the_same_filters(client, catalogue_world, filters):
@@ -343,12 +364,22 @@ def test_counts_equal_the_catalogues_for_the_same_filters(client, catalogue_worl
 def test_the_map_links_to_the_same_filters_in_the_catalogue(client, catalogue_world):
     response = client.get(MAP, {"challenge": "silos", "region": "africa"})
     assertContains(response, f'href="{CATALOGUE}?challenge=silos&amp;region=africa"')
+    response = client.get(MAP, {"kind": "recommendation", "challenge": "silos"})
+    assertContains(response, f'href="{CATALOGUE}?kind=recommendation&amp;challenge=silos"')
+
+
+def test_the_kind_filter_keeps_its_choice_and_names_it(client, catalogue_world):
+    response = client.get(MAP, {"kind": "city_presentation"})
+    assertContains(response, '<option value="city_presentation" selected>', html=False)
+    assertContains(response, "· City presentation")
 
 
 def test_unknown_filter_values_are_ignored_with_a_message(client, catalogue_world):
-    response = client.get(MAP, {"challenge": ["silos", "no-such-thing"], "region": "atlantis"})
+    response = client.get(
+        MAP, {"kind": "rumour", "challenge": ["silos", "no-such-thing"], "region": "atlantis"}
+    )
     assert response.status_code == 200
-    assertContains(response, "Not found, so left out: no-such-thing, atlantis.")
+    assertContains(response, "Not found, so left out: rumour, no-such-thing, atlantis.")
     silos_only = client.get(MAP, {"challenge": "silos"}).context["cities"]
     assert response.context["cities"] == silos_only
 
@@ -374,6 +405,10 @@ def test_known_filters_give_no_message(client, catalogue_world):
         "&".join(f"challenge=c{n}" for n in range(200)),
         "challenge[]=silos&region[]=africa",
         "challenge=silos&challenge=silos&region=AFRICA",
+        "kind=",
+        "kind=%00&kind=" + "k" * 3000,
+        "kind[]=recommendation",
+        "&".join(f"kind=k{n}" for n in range(200)),
     ],
 )
 def test_bad_parameters_never_give_a_server_error(client, catalogue_world, query):
@@ -420,3 +455,38 @@ def test_the_challenge_page_links_to_its_map(client):
 
 def test_the_cities_page_links_to_the_map(client):
     assertContains(client.get(reverse("cases:city-list")), f'href="{MAP}"')
+
+
+# Weight ------------------------------------------------------------------------------------
+
+# Tier L of the demo data has 1,000 cities (100,000 practices: too slow to make in a test). The
+# page's weight grows with its cities (a mark and a table row each), not with the practices
+# behind their counts, so 1,000 cities with demo-like names stand in. Their counts have one or
+# two digits where tier L's have up to four: two more digits in a mark's title and a table row
+# cost under 2 KB compressed over 1,000 cities, so the test keeps that much in hand.
+TIER_L_CITIES = 1_000
+MAX_MAP_GZIP_BYTES = 60_000 - 2_000
+
+
+def test_the_map_of_a_thousand_cities_stays_under_60_kb_compressed(client):
+    rng = random.Random(1)
+    countries = [make_country(name=f"Demoland {n}", code=f"X{n}") for n in range(25)]
+    cities = City.objects.bulk_create(
+        City(
+            name=f"{''.join(rng.choices('aeioubdklmnrst', k=8)).capitalize()}ville",
+            slug=f"demo-{number:04d}",
+            country=countries[number % len(countries)],
+            latitude=Decimal(rng.randint(-60_00000, 70_00000)) / 100000,
+            longitude=Decimal(rng.randint(-180_00000, 180_00000)) / 100000,
+        )
+        for number in range(TIER_L_CITIES)
+    )
+    practices = [make_practice() for _ in range(20)]
+    PracticeCity.objects.bulk_create(
+        PracticeCity(goodpractice=practice, city=city, role=CityRole.DID)
+        for number, city in enumerate(cities)
+        for practice in practices[: 1 + number % 20]
+    )
+    response = client.get(MAP)
+    assert len(response.context["marks"]) == TIER_L_CITIES
+    assert len(gzip.compress(response.content, compresslevel=6)) < MAX_MAP_GZIP_BYTES
