@@ -6,12 +6,12 @@ from challenges.models import Challenge, Theme
 from .caching import cache_public_page
 from .catalogue import CatalogueQuery, peer_chips
 from .filters import SlugListField
+from .gaps import OPEN_MIN_RAISED, challenge_pictures, cities_of_challenge
 from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .selectors import (
     PAGE_SIZE,
     challenge_ids_faced_by,
-    cities_facing,
     cities_with_practice_counts,
     event_evidence,
     event_organisations,
@@ -159,11 +159,22 @@ def challenge_detail(request, slug):
         "challenge": challenge,
         "practices": practices,
         "more_practices": more_practices,
-        "cities": cities_facing(challenge),
+        "facing": cities_of_challenge(challenge),
         "events": events_newest_first(challenge.events.published()),
         "related": related_challenges(challenge),
     }
     return render(request, "challenges/challenge_detail.html", context)
+
+
+@cache_public_page
+def open_challenge_list(request):
+    open_challenges, other_challenges = challenge_pictures()
+    context = {
+        "open_challenges": open_challenges,
+        "other_challenges": other_challenges,
+        "min_raised": OPEN_MIN_RAISED,
+    }
+    return render(request, "challenges/open_challenge_list.html", context)
 
 
 @cache_public_page
