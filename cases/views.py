@@ -7,7 +7,7 @@ from .caching import cache_public_page
 from .catalogue import CatalogueQuery, peer_chips
 from .filters import SlugListField
 from .gaps import OPEN_MIN_RAISED, challenge_pictures, cities_of_challenge
-from .maps import WORLD, MapFilters, map_cities, map_marks
+from .maps import WORLD, MapFilters, cities_that_took_part, map_cities, map_marks
 from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .selectors import (
     PAGE_SIZE,
@@ -223,7 +223,8 @@ def person_detail(request, slug):
 def city_map(request):
     filters = MapFilters.from_query(request.GET)
     cities = map_cities(filters)
-    marks = map_marks(cities)
+    took_part = cities_that_took_part(filters, cities)
+    marks = map_marks(cities, took_part)
     context = {
         "filters": filters,
         "kinds": Kind.choices,
@@ -231,9 +232,10 @@ def city_map(request):
         "regions": Region.choices,
         "catalogue_query": filters.query().urlencode(),
         "cities": cities,
+        "took_part": took_part,
         "world": WORLD,
         "marks": marks,
-        "largest": marks[0].city.practice_count if marks else 0,
-        "unplaced": [city for city in cities if city.latitude is None],
+        "largest": max([mark.city.practice_count for mark in marks], default=0),
+        "unplaced": [city for city in cities + took_part if city.latitude is None],
     }
     return render(request, "cases/city_map.html", context)

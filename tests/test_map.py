@@ -20,7 +20,7 @@ from cases.maps import FULL_SCALE, MAX_RADIUS, MIN_RADIUS, WORLD
 from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
 from demo.data import clear_demo_data, generate_demo_data
 
-from .factories import make_challenge, make_city, make_country, make_practice
+from .factories import make_challenge, make_city, make_country, make_event, make_practice
 
 MAP = reverse("cases:map")
 CATALOGUE = reverse("cases:practice-list")
@@ -361,6 +361,53 @@ def test_counts_equal_the_catalogues_for_the_same_filters(client, catalogue_worl
         assert on_map.get(city.slug, 0) == expected, city.slug
 
 
+# Cities that only took part ------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_at_an_event(nairobi, kenya):
+    """Nairobi did a practice on silos, shared at an event where Dschang and Bonn took part."""
+    silos = make_challenge(slug="silos")
+    dschang = make_city(name="Dschang", slug="dschang", country=kenya, latitude=5.4, longitude=10)
+    bonn = make_city(
+        name="Bonn",
+        slug="bonn",
+        country=make_country(name="Germany", region=Region.EUROPE),
+        latitude=50.7,
+        longitude=7.1,
+    )
+    event = make_event(cities=[nairobi, dschang, bonn])
+    make_practice(challenges=[silos], cities=[nairobi], events=[event])
+    return event
+
+
+def test_a_city_that_only_took_part_is_a_ring_and_counts_no_practice(client, shared_at_an_event):
+    response = client.get(MAP)
+    assert [city.slug for city in response.context["cities"]] == ["nairobi"]
+    assert [city.slug for city in response.context["took_part"]] == ["bonn", "dschang"]
+    rings = [a for a in svg_of(response).iter(f"{SVG}a") if a.get("class") == "took-part"]
+    shared = "took part in 1 event where these practices were shared (no practice of its own)"
+    assert sorted(a.find(f"{SVG}title").text for a in rings) == [
+        f"Bonn, Germany: {shared}",
+        f"Dschang, Kenya: {shared}",
+    ]
+    assertContains(response, "it is not counted as a practice")
+    # Its row links to its page, beside its ring: the catalogue has nothing for it.
+    assertContains(response, 'href="/cities/dschang/"', count=2)
+    in_catalogue = client.get(CATALOGUE, {"city": "dschang"}).context["page"]
+    assert in_catalogue.paginator.count == 0
+
+
+def test_took_part_follows_the_filters_and_published_events(client, shared_at_an_event):
+    took_part = client.get(MAP, {"region": "africa"}).context["took_part"]
+    assert [city.slug for city in took_part] == ["dschang"]
+    make_challenge(slug="funds")
+    assert client.get(MAP, {"challenge": "funds"}).context["took_part"] == []
+    shared_at_an_event.status = Status.IN_REVIEW
+    shared_at_an_event.save()
+    assert client.get(MAP).context["took_part"] == []
+
+
 def test_the_map_links_to_the_same_filters_in_the_catalogue(client, catalogue_world):
     response = client.get(MAP, {"challenge": "silos", "region": "africa"})
     assertContains(response, f'href="{CATALOGUE}?challenge=silos&amp;region=africa"')
@@ -428,22 +475,23 @@ def test_hostile_city_names_stay_text_in_the_svg(client, kenya):
 
 
 def test_map_query_count(client, catalogue_world, django_assert_num_queries):
-    # The chosen challenges, the cities with their counts, the challenges for the form.
-    with django_assert_num_queries(3):
+    # The chosen challenges, the cities with their counts, the cities that took part, the
+    # challenges for the form.
+    with django_assert_num_queries(4):
         client.get(MAP, {"challenge": "silos", "region": "africa"})
     # Without a challenge there is nothing to look up.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(MAP)
 
 
 def test_map_query_count_does_not_grow_with_the_catalogue(client, django_assert_num_queries):
     make_challenge(slug="silos")
     generate_demo_data(practices=40, seed=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         small = client.get(MAP, {"challenge": "silos"})
     clear_demo_data()
     generate_demo_data(practices=400, seed=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         large = client.get(MAP, {"challenge": "silos"})
     assert len(large.context["marks"]) > len(small.context["marks"]) > 0
 
