@@ -173,6 +173,11 @@ def test_the_challenges_page_and_home_link_to_the_open_challenges(client):
         assertContains(client.get(address), f'href="{OPEN}"', count=1)
 
 
+def test_the_open_challenges_are_in_the_challenges_section_of_the_menu(client):
+    response = client.get(OPEN)
+    assertContains(response, '<a href="/challenges/" aria-current="true">Challenges</a>', html=True)
+
+
 def test_open_is_not_a_challenge_slug():
     challenge = make_challenge(slug="open")
     with pytest.raises(ValidationError) as error:
