@@ -193,6 +193,23 @@ def _many_challenges(count):
         practice_by(challenge, cities[number % 4])
 
 
+def test_the_overview_and_each_challenge_page_agree():
+    _many_challenges(8)
+    dschang = make_city(name="Dschang")
+    for picture in pictures_by_slug().values():
+        # Noise: a practice shared at an event, a subject, a draft; none makes a doer.
+        event = raise_at_event(picture.challenge, dschang, role=CityRole.PRESENTED)
+        make_practice(challenges=[picture.challenge], events=[event])
+        practice_by(picture.challenge, dschang, role=CityRole.SUBJECT)
+        practice_by(picture.challenge, make_city(), status=Status.DRAFT)
+    for picture in pictures_by_slug().values():
+        facing = cities_of_challenge(picture.challenge)
+        assert (facing.raised, facing.doers) == (picture.raised, picture.doers)
+        assert facing.is_open == picture.is_open
+        raising = sorted((city.name, city.country.name) for city in facing.cities if city.raised)
+        assert raising == sorted(picture.raising_cities)
+
+
 @pytest.mark.parametrize("count", [2, 12])
 def test_the_open_challenges_query_count_does_not_grow(client, django_assert_num_queries, count):
     _many_challenges(count)
