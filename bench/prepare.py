@@ -115,6 +115,8 @@ def pages():
             f"/api/practices/?challenge={challenge.slug}&q={common}"
         ),
         "feed, one challenge": f"/feeds/practices/?challenge={challenge.slug}",
+        "map, 1 challenge": f"/map/?challenge={challenge.slug}",
+        "open challenges": "/challenges/open/",
         "floor (/healthz)": "/healthz",
     }
 

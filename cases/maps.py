@@ -18,7 +18,7 @@ from challenges.models import Challenge
 
 from .filters import MAX_VALUES_PER_FILTER, PracticeFilter, SlugListField
 from .geo import to_frame
-from .models import GoodPractice, Region
+from .models import EventCity, GoodPractice, Kind, Region, Status
 
 # About 20 KB of path data, read once per process.
 WORLD = json.loads((Path(__file__).parent / "data" / "world.json").read_text())
@@ -28,9 +28,11 @@ WORLD = json.loads((Path(__file__).parent / "data" / "world.json").read_text())
 # smaller than MIN_RADIUS, so that each can be clicked.
 MAX_RADIUS = 18
 MIN_RADIUS = 3
+# A city that only took part in events where practices were shared: a ring of one size.
+RING_RADIUS = 4
 FULL_SCALE = 20
 # The catalogue's filters the map takes, with the same names and values.
-FILTERS = ["challenge", "region"]
+FILTERS = ["kind", "challenge", "region"]
 # How much of an unknown filter value the page repeats back.
 SHOWN_UNKNOWN_LENGTH = 40
 
@@ -39,6 +41,7 @@ SHOWN_UNKNOWN_LENGTH = 40
 class MapFilters:
     """The map's filters from a query string: what exists is kept, what doesn't is reported."""
 
+    kinds: list = field(default_factory=list)  # Kind values
     challenges: list = field(default_factory=list)  # Challenge objects, ordered by name
     regions: list = field(default_factory=list)  # Region values
     unknown: list = field(default_factory=list)  # values given that match nothing
@@ -48,15 +51,29 @@ class MapFilters:
         given = {name: [value.strip() for value in query.getlist(name)] for name in FILTERS}
         slugs = SlugListField().to_python(given["challenge"])
         challenges = list(Challenge.objects.filter(slug__in=slugs)) if slugs else []
+        kinds = [value for value in Kind.values if value in given["kind"]]
         regions = [value for value in Region.values if value in given["region"]]
-        known = {"challenge": {challenge.slug for challenge in challenges}, "region": regions}
+        known = {
+            "kind": kinds,
+            "challenge": {challenge.slug for challenge in challenges},
+            "region": regions,
+        }
         unknown = [
             value[:SHOWN_UNKNOWN_LENGTH]
             for name, values in given.items()
             for value in values
             if value and value not in known[name]
         ]
-        return cls(challenges, regions, list(dict.fromkeys(unknown))[:MAX_VALUES_PER_FILTER])
+        unknown = list(dict.fromkeys(unknown))[:MAX_VALUES_PER_FILTER]
+        return cls(kinds, challenges, regions, unknown)
+
+    @property
+    def challenge_slugs(self):
+        return [challenge.slug for challenge in self.challenges]
+
+    @property
+    def kind_names(self):
+        return [Kind(value).label for value in self.kinds]
 
     @property
     def region_names(self):
@@ -65,7 +82,8 @@ class MapFilters:
     def query(self, *, with_regions=True):
         """The same filters as a QueryDict, for PracticeFilter and for links to the catalogue."""
         query = QueryDict(mutable=True)
-        query.setlist("challenge", [challenge.slug for challenge in self.challenges])
+        query.setlist("kind", self.kinds)
+        query.setlist("challenge", self.challenge_slugs)
         if with_regions:
             query.setlist("region", self.regions)
         return query
@@ -79,18 +97,48 @@ class MapCity:
     latitude: Decimal | None
     longitude: Decimal | None
     practice_count: int
+    # For a city that only took part: the events where matching practices were shared.
+    event_count: int = 0
 
     @cached_property
     def url(self):
         return reverse("cases:city-detail", args=[self.slug])
 
     @property
+    def took_part_only(self):
+        return not self.practice_count
+
+    @property
     def label(self):
+        if self.took_part_only:
+            return ngettext(
+                "%(city)s, %(country)s: took part in %(count)d event where these practices "
+                "were shared (no practice of its own)",
+                "%(city)s, %(country)s: took part in %(count)d events where these practices "
+                "were shared (no practice of its own)",
+                self.event_count,
+            ) % {"city": self.name, "country": self.country, "count": self.event_count}
         return ngettext(
             "%(city)s, %(country)s: %(count)d practice",
             "%(city)s, %(country)s: %(count)d practices",
             self.practice_count,
         ) % {"city": self.name, "country": self.country, "count": self.practice_count}
+
+
+# What a MapCity is made from, in its field order.
+CITY_COLUMNS = [
+    "city__name",
+    "city__slug",
+    "city__country__name",
+    "city__latitude",
+    "city__longitude",
+]
+
+
+def _matching_practices(filters):
+    return PracticeFilter(
+        filters.query(with_regions=False), queryset=GoodPractice.objects.published()
+    ).qs
 
 
 def map_cities(filters: MapFilters) -> list[MapCity]:
@@ -100,24 +148,43 @@ def map_cities(filters: MapFilters) -> list[MapCity]:
     region, only the cities in it are shown (a practice may name cities in several regions);
     for those, the catalogue's region filter adds nothing, so it is not applied twice.
     """
-    query = filters.query(with_regions=False)
-    practices = PracticeFilter(query, queryset=GoodPractice.objects.published()).qs
+    practices = _matching_practices(filters)
     links = GoodPractice.cities.through.objects.filter(goodpractice__in=practices.values("pk"))
     if filters.regions:
         links = links.filter(city__country__region__in=filters.regions)
     rows = (
-        links.values_list(
-            "city__name",
-            "city__slug",
-            "city__country__name",
-            "city__latitude",
-            "city__longitude",
-        )
+        links.values_list(*CITY_COLUMNS)
         # Distinct: a city that did and presented a practice is linked to it twice.
         .annotate(practice_count=Count("goodpractice", distinct=True))
         .order_by("-practice_count", "city__name", "city__slug")
     )
     return [MapCity(*row) for row in rows]
+
+
+def cities_that_took_part(filters: MapFilters, cities: list[MapCity]) -> list[MapCity]:
+    """Cities not in `cities` that took part in (or presented at) published events where
+    matching practices were shared, with `event_count`, by name: one query.
+
+    They are drawn apart and never counted as practices: being in the room where a practice
+    was shared is not doing it (the catalogue does not count them for the city either).
+    """
+    practices = _matching_practices(filters)
+    links = EventCity.objects.filter(
+        event__status=Status.PUBLISHED, event__practices__in=practices.values("pk")
+    )
+    if filters.regions:
+        links = links.filter(city__country__region__in=filters.regions)
+    rows = (
+        links.values_list(*CITY_COLUMNS)
+        .annotate(event_count=Count("event", distinct=True))
+        .order_by("city__name", "city__slug")
+    )
+    with_practices = {city.slug for city in cities}
+    return [
+        MapCity(*row[:5], practice_count=0, event_count=row[5])
+        for row in rows
+        if row[1] not in with_practices
+    ]
 
 
 @dataclass
@@ -128,12 +195,14 @@ class Mark:
     radius: str
 
 
-def map_marks(cities: list[MapCity]) -> list[Mark]:
-    """One circle per city with coordinates, its area in proportion to its practices.
+def map_marks(cities: list[MapCity], took_part: list[MapCity] = ()) -> list[Mark]:
+    """One circle per city with coordinates, its area in proportion to its practices; then a
+    small ring for each city that only took part.
 
     In drawing order, largest first, so that small marks lie on top and stay clickable.
     """
     placed = [city for city in cities if city.latitude is not None]
+    rings = [city for city in took_part if city.latitude is not None]
     full_scale = max([FULL_SCALE, *(city.practice_count for city in placed)])
     marks = []
     for city in sorted(placed, key=lambda city: -city.practice_count):
@@ -141,4 +210,7 @@ def map_marks(cities: list[MapCity]) -> list[Mark]:
         radius = max(MIN_RADIUS, MAX_RADIUS * math.sqrt(city.practice_count / full_scale))
         # A tenth of a unit is finer than a screen pixel and keeps 1,000 marks light.
         marks.append(Mark(city, f"{x:.1f}", f"{y:.1f}", f"{radius:.1f}"))
+    for city in rings:
+        x, y = to_frame(float(city.longitude), float(city.latitude))
+        marks.append(Mark(city, f"{x:.1f}", f"{y:.1f}", f"{RING_RADIUS:.1f}"))
     return marks

@@ -264,12 +264,6 @@ def cities_with_practice_counts():
     )
 
 
-def cities_facing(challenge):
-    """Cities whose published practices or events take up the challenge."""
-    city_ids = {city for city, _challenge in city_challenge_pairs(challenge_ids=[challenge.pk])}
-    return City.objects.filter(pk__in=city_ids).select_related("country")
-
-
 def city_challenge_pairs(*, challenge_ids=None, city_ids=None, region=""):
     """Distinct (city id, challenge id): challenges of the published practices a city did or
     presented, and of the published events it took part in."""

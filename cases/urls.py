@@ -22,6 +22,8 @@ urlpatterns = [
 challenge_patterns = (
     [
         path("", views.challenge_list, name="challenge-list"),
+        # Before the challenge pages: "open" is the one slug a challenge cannot take.
+        path("open/", views.open_challenge_list, name="open-challenge-list"),
         path("<slug:slug>/", views.challenge_detail, name="challenge-detail"),
     ],
     "challenges",

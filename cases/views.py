@@ -5,12 +5,12 @@ from challenges.models import Challenge, Theme
 
 from .caching import cache_public_page
 from .catalogue import CatalogueQuery
-from .maps import WORLD, MapFilters, map_cities, map_marks
-from .models import City, Event, GoodPractice, Person, PracticeRedirect, Region
+from .gaps import OPEN_MIN_RAISED, challenge_pictures, cities_of_challenge
+from .maps import WORLD, MapFilters, cities_that_took_part, map_cities, map_marks
+from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .peers import PeerQuestion
 from .selectors import (
     PAGE_SIZE,
-    cities_facing,
     cities_with_practice_counts,
     city_page,
     event_page,
@@ -112,11 +112,22 @@ def challenge_detail(request, slug):
         "challenge": challenge,
         "practices": practices,
         "more_practices": more_practices,
-        "cities": cities_facing(challenge),
+        "facing": cities_of_challenge(challenge),
         "events": events_newest_first(challenge.events.published()),
         "related": related_challenges(challenge),
     }
     return render(request, "challenges/challenge_detail.html", context)
+
+
+@cache_public_page
+def open_challenge_list(request):
+    open_challenges, other_challenges = challenge_pictures()
+    context = {
+        "open_challenges": open_challenges,
+        "other_challenges": other_challenges,
+        "min_raised": OPEN_MIN_RAISED,
+    }
+    return render(request, "challenges/open_challenge_list.html", context)
 
 
 @cache_public_page
@@ -159,16 +170,19 @@ def person_detail(request, slug):
 def city_map(request):
     filters = MapFilters.from_query(request.GET)
     cities = map_cities(filters)
-    marks = map_marks(cities)
+    took_part = cities_that_took_part(filters, cities)
+    marks = map_marks(cities, took_part)
     context = {
         "filters": filters,
-        "challenges": Challenge.objects.all(),
+        "kinds": Kind.choices,
+        "challenges": Challenge.objects.values_list("slug", "name"),
         "regions": Region.choices,
         "catalogue_query": filters.query().urlencode(),
         "cities": cities,
+        "took_part": took_part,
         "world": WORLD,
         "marks": marks,
-        "largest": marks[0].city.practice_count if marks else 0,
-        "unplaced": [city for city in cities if city.latitude is None],
+        "largest": max([mark.city.practice_count for mark in marks], default=0),
+        "unplaced": [city for city in cities + took_part if city.latitude is None],
     }
     return render(request, "cases/city_map.html", context)

@@ -1,5 +1,10 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# Addresses under /challenges/ that are pages of their own, not challenges.
+RESERVED_SLUGS = {"open"}
 
 
 class SlugManager(models.Manager):
@@ -55,3 +60,8 @@ class Challenge(SlugKeyedModel):
 
     def get_absolute_url(self):
         return reverse("challenges:challenge-detail", args=[self.slug])
+
+    def clean(self):
+        if self.slug in RESERVED_SLUGS:
+            message = _("“%(slug)s” is the address of another page: choose another slug.")
+            raise ValidationError({"slug": message % {"slug": self.slug}})

@@ -256,8 +256,9 @@ def test_home_query_count_does_not_grow(client, django_assert_num_queries, count
         # for the evidence (issue 10): the records curators linked as "see also", and the
         # people named at its events ("who to ask")
         ("practice", 11),
-        # challenge, city pairs, practices + 3 prefetches, cities, events, related challenges
-        ("challenge", 9),
+        # challenge, practices + 3 prefetches, its cities (raised it, have a practice), events,
+        # related challenges
+        ("challenge", 8),
         # city, its pairs, peers' pairs, peer cities, challenges, practices + 3 prefetches,
         # events; and the people of the city ("who to ask", issue 10); and what the peers did
         # or presented, heard at events, raised at events, and those events (issue 17)

@@ -1,10 +1,13 @@
 """The map of cities: its projection, its country outlines, its marks and its text equivalent."""
 
+import gzip
 import importlib.util
 import io
 import math
+import random
 import re
 import xml.etree.ElementTree as ET
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
@@ -14,10 +17,10 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cases.geo import HEIGHT, SOUTH, WIDTH, equal_earth, to_frame
 from cases.maps import FULL_SCALE, MAX_RADIUS, MIN_RADIUS, WORLD
-from cases.models import City, Region, Status
+from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
 from demo.data import clear_demo_data, generate_demo_data
 
-from .factories import make_challenge, make_city, make_country, make_practice
+from .factories import make_challenge, make_city, make_country, make_event, make_practice
 
 MAP = reverse("cases:map")
 CATALOGUE = reverse("cases:practice-list")
@@ -272,13 +275,23 @@ def test_the_table_lists_every_city_with_its_country_and_count(client, nairobi):
     response = client.get(MAP)
     table = element(response, "table")
     rows = {
-        row.findtext("th"): (row[1].text, row[2].text) for row in table.find("tbody").iter("tr")
+        "".join(row[0].itertext()): (row[1].text, row[2].text)
+        for row in table.find("tbody").iter("tr")
     }
     assert rows["Nairobi"] == ("Kenya", "1")
     assert rows["Wote Municipality"][1] == "1"
-    # The table is the map's text equivalent; the marks (and the list of cities without
-    # coordinates) carry the links, so each city page is linked once.
+
+
+def test_each_table_row_links_to_its_city_as_its_mark_does(client, nairobi):
+    make_practice(cities=[nairobi])
+    make_practice(cities=[make_city(name="Wote Municipality", slug="wote")])
+    response = client.get(MAP)
+    links = {a.text: a.get("href") for a in element(response, "table").iter("a")}
+    assert links == {"Nairobi": "/cities/nairobi/", "Wote Municipality": "/cities/wote/"}
+    # The table is the map's text equivalent: a city is linked by its mark and its row, and a
+    # city without coordinates by its row only (the list beside the map names it).
     assert [href for href, _title, _circle in marks_of(response)] == ["/cities/nairobi/"]
+    assertContains(response, 'href="/cities/nairobi/"', count=2)
     assertContains(response, 'href="/cities/wote/"', count=1)
 
 
@@ -296,23 +309,26 @@ def test_a_city_without_practices_is_not_on_the_map(client, nairobi):
 
 @pytest.fixture
 def catalogue_world():
-    """Practices over cities in three regions, some naming several cities, and a draft."""
+    """Practices of each kind over cities in three regions, some naming several cities, and a
+    draft."""
     silos, funds, skills = (make_challenge(slug=slug) for slug in ("silos", "funds", "skills"))
     regions = [Region.AFRICA, Region.EUROPE, Region.ASIA]
     countries = [make_country(region=region) for region in regions]
     cities = [make_city(country=countries[n % 3], latitude=n, longitude=n * 10) for n in range(6)]
     cities.append(make_city(country=countries[0]))  # no coordinates
+    practice, advice, talk = Kind.CITY_PRACTICE, Kind.RECOMMENDATION, Kind.CITY_PRESENTATION
     plan = [
-        ([silos], [0, 1]),
-        ([silos, funds], [0]),
-        ([funds], [2, 3, 6]),
-        ([skills], [4]),
-        ([silos, skills], [5, 6]),
-        ([funds, skills], [1, 4]),
-        ([silos], [3]),
+        ([silos], [0, 1], practice),
+        ([silos, funds], [0], advice),
+        ([funds], [2, 3, 6], practice),
+        ([skills], [4], talk),
+        ([silos, skills], [5, 6], advice),
+        ([funds, skills], [1, 4], practice),
+        ([silos], [3], talk),
+        ([silos], [0, 2], talk),
     ]
-    for challenges, city_numbers in plan:
-        make_practice(challenges=challenges, cities=[cities[n] for n in city_numbers])
+    for challenges, city_numbers, kind in plan:
+        make_practice(challenges=challenges, cities=[cities[n] for n in city_numbers], kind=kind)
     make_practice(challenges=[silos], cities=cities[:3], status=Status.DRAFT)
     return cities
 
@@ -327,6 +343,11 @@ def catalogue_world():
         {"region": ["europe", "asia"]},
         {"challenge": "funds", "region": "africa"},
         {"challenge": ["silos", "funds"], "region": ["africa", "asia"]},
+        {"kind": "city_presentation"},
+        {"kind": ["recommendation", "city_practice"]},
+        {"kind": "city_presentation", "challenge": "silos"},
+        {"kind": "recommendation", "region": "africa"},
+        {"kind": ["city_practice", "city_presentation"], "challenge": "silos", "region": "asia"},
     ],
 )
 def test_counts_equal_the_catalogues_for_the_same_filters(client, catalogue_world, filters):
@@ -340,15 +361,72 @@ def test_counts_equal_the_catalogues_for_the_same_filters(client, catalogue_worl
         assert on_map.get(city.slug, 0) == expected, city.slug
 
 
+# Cities that only took part ------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_at_an_event(nairobi, kenya):
+    """Nairobi did a practice on silos, shared at an event where Dschang and Bonn took part."""
+    silos = make_challenge(slug="silos")
+    dschang = make_city(name="Dschang", slug="dschang", country=kenya, latitude=5.4, longitude=10)
+    bonn = make_city(
+        name="Bonn",
+        slug="bonn",
+        country=make_country(name="Germany", region=Region.EUROPE),
+        latitude=50.7,
+        longitude=7.1,
+    )
+    event = make_event(cities=[nairobi, dschang, bonn])
+    make_practice(challenges=[silos], cities=[nairobi], events=[event])
+    return event
+
+
+def test_a_city_that_only_took_part_is_a_ring_and_counts_no_practice(client, shared_at_an_event):
+    response = client.get(MAP)
+    assert [city.slug for city in response.context["cities"]] == ["nairobi"]
+    assert [city.slug for city in response.context["took_part"]] == ["bonn", "dschang"]
+    rings = [a for a in svg_of(response).iter(f"{SVG}a") if a.get("class") == "took-part"]
+    shared = "took part in 1 event where these practices were shared (no practice of its own)"
+    assert sorted(a.find(f"{SVG}title").text for a in rings) == [
+        f"Bonn, Germany: {shared}",
+        f"Dschang, Kenya: {shared}",
+    ]
+    assertContains(response, "it is not counted as a practice")
+    # Its row links to its page, beside its ring: the catalogue has nothing for it.
+    assertContains(response, 'href="/cities/dschang/"', count=2)
+    in_catalogue = client.get(CATALOGUE, {"city": "dschang"}).context["page"]
+    assert in_catalogue.paginator.count == 0
+
+
+def test_took_part_follows_the_filters_and_published_events(client, shared_at_an_event):
+    took_part = client.get(MAP, {"region": "africa"}).context["took_part"]
+    assert [city.slug for city in took_part] == ["dschang"]
+    make_challenge(slug="funds")
+    assert client.get(MAP, {"challenge": "funds"}).context["took_part"] == []
+    shared_at_an_event.status = Status.IN_REVIEW
+    shared_at_an_event.save()
+    assert client.get(MAP).context["took_part"] == []
+
+
 def test_the_map_links_to_the_same_filters_in_the_catalogue(client, catalogue_world):
     response = client.get(MAP, {"challenge": "silos", "region": "africa"})
     assertContains(response, f'href="{CATALOGUE}?challenge=silos&amp;region=africa"')
+    response = client.get(MAP, {"kind": "recommendation", "challenge": "silos"})
+    assertContains(response, f'href="{CATALOGUE}?kind=recommendation&amp;challenge=silos"')
+
+
+def test_the_kind_filter_keeps_its_choice_and_names_it(client, catalogue_world):
+    response = client.get(MAP, {"kind": "city_presentation"})
+    assertContains(response, '<option value="city_presentation" selected>', html=False)
+    assertContains(response, "· City presentation")
 
 
 def test_unknown_filter_values_are_ignored_with_a_message(client, catalogue_world):
-    response = client.get(MAP, {"challenge": ["silos", "no-such-thing"], "region": "atlantis"})
+    response = client.get(
+        MAP, {"kind": "rumour", "challenge": ["silos", "no-such-thing"], "region": "atlantis"}
+    )
     assert response.status_code == 200
-    assertContains(response, "Not found, so left out: no-such-thing, atlantis.")
+    assertContains(response, "Not found, so left out: rumour, no-such-thing, atlantis.")
     silos_only = client.get(MAP, {"challenge": "silos"}).context["cities"]
     assert response.context["cities"] == silos_only
 
@@ -374,6 +452,10 @@ def test_known_filters_give_no_message(client, catalogue_world):
         "&".join(f"challenge=c{n}" for n in range(200)),
         "challenge[]=silos&region[]=africa",
         "challenge=silos&challenge=silos&region=AFRICA",
+        "kind=",
+        "kind=%00&kind=" + "k" * 3000,
+        "kind[]=recommendation",
+        "&".join(f"kind=k{n}" for n in range(200)),
     ],
 )
 def test_bad_parameters_never_give_a_server_error(client, catalogue_world, query):
@@ -393,22 +475,23 @@ def test_hostile_city_names_stay_text_in_the_svg(client, kenya):
 
 
 def test_map_query_count(client, catalogue_world, django_assert_num_queries):
-    # The chosen challenges, the cities with their counts, the challenges for the form.
-    with django_assert_num_queries(3):
+    # The chosen challenges, the cities with their counts, the cities that took part, the
+    # challenges for the form.
+    with django_assert_num_queries(4):
         client.get(MAP, {"challenge": "silos", "region": "africa"})
     # Without a challenge there is nothing to look up.
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         client.get(MAP)
 
 
 def test_map_query_count_does_not_grow_with_the_catalogue(client, django_assert_num_queries):
     make_challenge(slug="silos")
     generate_demo_data(practices=40, seed=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         small = client.get(MAP, {"challenge": "silos"})
     clear_demo_data()
     generate_demo_data(practices=400, seed=1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         large = client.get(MAP, {"challenge": "silos"})
     assert len(large.context["marks"]) > len(small.context["marks"]) > 0
 
@@ -420,3 +503,44 @@ def test_the_challenge_page_links_to_its_map(client):
 
 def test_the_cities_page_links_to_the_map(client):
     assertContains(client.get(reverse("cases:city-list")), f'href="{MAP}"')
+
+
+# Weight ------------------------------------------------------------------------------------
+
+# Tier L of the demo data has 1,000 cities (100,000 practices: too slow to make in a test). The
+# page's weight grows with its cities (a mark and a table row each), not with the practices
+# behind their counts, so 1,000 cities with demo-like names stand in. Their counts have one or
+# two digits where tier L's have up to four: two more digits in a mark's title and a table row
+# cost under 2 KB compressed over 1,000 cities, so the test keeps that much in hand.
+TIER_L_CITIES = 1_000
+MAX_MAP_GZIP_BYTES = 60_000 - 2_000
+
+
+@pytest.mark.parametrize("took_part_share", [0, 0.5])
+def test_the_map_of_a_thousand_cities_stays_under_60_kb_compressed(client, took_part_share):
+    # With a share of the cities only taking part in events (rings, with longer names and a
+    # table of their own) as well as with every city doing something.
+    rng = random.Random(1)
+    countries = [make_country(name=f"Demoland {n}") for n in range(25)]
+    cities = City.objects.bulk_create(
+        City(
+            name=f"{''.join(rng.choices('aeioubdklmnrst', k=8)).capitalize()}ville",
+            slug=f"demo-{number:04d}",
+            country=countries[number % len(countries)],
+            latitude=Decimal(rng.randint(-60_00000, 70_00000)) / 100000,
+            longitude=Decimal(rng.randint(-180_00000, 180_00000)) / 100000,
+        )
+        for number in range(TIER_L_CITIES)
+    )
+    attending = round(TIER_L_CITIES * took_part_share)
+    events = [make_event(cities=cities[:attending]) for _ in range(3)]
+    practices = [make_practice(events=events) for _ in range(20)]
+    PracticeCity.objects.bulk_create(
+        PracticeCity(goodpractice=practice, city=city, role=CityRole.DID)
+        for number, city in enumerate(cities[attending:])
+        for practice in practices[: 1 + number % 20]
+    )
+    response = client.get(MAP)
+    assert len(response.context["took_part"]) == attending
+    assert len(response.context["marks"]) == TIER_L_CITIES
+    assert len(gzip.compress(response.content, compresslevel=6)) < MAX_MAP_GZIP_BYTES

@@ -137,15 +137,21 @@ def test_an_undated_event_in_a_list_beside_a_record_shows_no_date(client):
     assertNotContains(client.get(city.get_absolute_url()), "Date not recorded")
 
 
-# One link per address in a page's content; the breadcrumb trail is a separate landmark.
+# One link per address in a page's content; the breadcrumb trail is a separate landmark. A map
+# mark and its row in the map's table are one link given twice on purpose: the graphic is for
+# pointing and looking, the table is its text equivalent (WCAG 1.1.1), and keyboard users reach
+# cities from either. So the links inside an <svg class="world-map"> are checked apart: one per
+# address among themselves, and each may repeat one link outside the map.
 
 
 class ContentLinks(HTMLParser):
-    """The href of every link inside <main>, outside the breadcrumb trail."""
+    """The href of every link inside <main>, outside the breadcrumb trail: `hrefs` outside the
+    map graphic, `map_hrefs` inside it."""
 
     def __init__(self):
         super().__init__()
-        self.hrefs, self._in_main, self._in_breadcrumbs = [], False, False
+        self.hrefs, self.map_hrefs = [], []
+        self._in_main = self._in_breadcrumbs = self._in_map = False
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -153,26 +159,54 @@ class ContentLinks(HTMLParser):
             self._in_main = True
         elif tag == "nav" and attrs.get("aria-label") == "Breadcrumb":
             self._in_breadcrumbs = True
+        elif tag == "svg" and "world-map" in (attrs.get("class") or "").split():
+            self._in_map = True
         elif tag == "a" and self._in_main and not self._in_breadcrumbs:
-            self.hrefs.append(attrs.get("href"))
+            (self.map_hrefs if self._in_map else self.hrefs).append(attrs.get("href"))
 
     def handle_endtag(self, tag):
         if tag == "main":
             self._in_main = False
         elif tag == "nav":
             self._in_breadcrumbs = False
+        elif tag == "svg":
+            self._in_map = False
 
 
 def repeated_addresses(response, address):
     parser = ContentLinks()
     parser.feed(response.content.decode())
     path = address.split("?")[0]
-    # A browser reads "?tag=x" as this path with that query ("?" alone: with none).
-    targets = [
-        (path + href).rstrip("?") if href.startswith("?") else urljoin(path, href)
-        for href in parser.hrefs
+
+    def targets(hrefs):
+        # A browser reads "?tag=x" as this path with that query ("?" alone: with none).
+        return [
+            (path + href).rstrip("?") if href.startswith("?") else urljoin(path, href)
+            for href in hrefs
+        ]
+
+    return [
+        target
+        for hrefs in (parser.hrefs, parser.map_hrefs)
+        for target, count in Counter(targets(hrefs)).items()
+        if count > 1
     ]
-    return [target for target, count in Counter(targets).items() if count > 1]
+
+
+def test_a_map_mark_may_repeat_its_table_row_but_not_another_mark():
+    class Page:
+        def __init__(self, html):
+            self.content = f"<main>{html}</main>".encode()
+
+    mark = '<svg class="world-map"><a href="/cities/a/"></a></svg>'
+    row = '<table><tr><th><a href="/cities/a/">A</a></th></tr></table>'
+    assert repeated_addresses(Page(mark + row), "/map/") == []
+    assert repeated_addresses(Page(mark + row + row), "/map/") == ["/cities/a/"]
+    twice = '<svg class="world-map"><a href="/cities/a/"></a><a href="/cities/a/"></a></svg>'
+    assert repeated_addresses(Page(twice), "/map/") == ["/cities/a/"]
+    # Any other graphic is no exception.
+    other = '<svg class="logo"><a href="/cities/a/"></a></svg>'
+    assert repeated_addresses(Page(other + row), "/map/") == ["/cities/a/"]
 
 
 ANONYMOUS_PAGES = [name for name, page_type in PAGE_TYPES.items() if page_type.is_anonymous_get]

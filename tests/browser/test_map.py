@@ -65,3 +65,16 @@ def test_from_a_challenge_to_a_city_by_keyboard(site, page, watch):
 def test_a_mark_is_a_link_named_after_its_city_country_and_count(site, page):
     page.goto(f"{site}/map/?challenge={CHALLENGE}")
     expect(page.get_by_role("link", name="Toronto, Canada: 1 practice")).to_have_count(1)
+
+
+def test_a_city_that_only_took_part_is_a_ring_reached_like_any_mark(site, page, watch):
+    # Dschang shared no practice of its own in the seed: it took part in events where some were.
+    page.goto(f"{site}/map/")
+    ring = page.locator(MARK.format("dschang"))
+    expect(ring).to_have_class("took-part")
+    expect(page.get_by_role("link", name="Dschang, Cameroon: took part in")).to_have_count(1)
+    assert Axe().run(page, options=WCAG_21_AA).violations_count == 0
+    ring.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{site}/cities/dschang/")
+    assert watch.csp_violations() == []
