@@ -44,7 +44,7 @@ def practice_export_json(request):
 # Rendered before they are cached: the page cache keeps whole responses.
 @cache_public_page
 def sitemap_index(request):
-    sitemap_url_name = "opendata:sitemap-section"
+    sitemap_url_name = "data:sitemap-section"
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name=sitemap_url_name).render()
 
 
@@ -55,7 +55,7 @@ def sitemap_section(request, section):
 
 @cache_public_page
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("opendata:sitemap-index"))
+    sitemap_url = request.build_absolute_uri(reverse("data:sitemap-index"))
     return render(
         request,
         "opendata/robots.txt",

@@ -17,7 +17,7 @@ def _time(day, day_format):
 
 
 @register.simple_tag
-def event_dates(event, day_format="j F Y"):
+def event_dates(event, day_format="DATE_FORMAT"):
     """The event's day, or its first and last ("8 July 2025 to 9 July 2025"), as <time> elements;
     "Date not recorded" when the source gives none."""
     if not event.starts_on:
