@@ -1,10 +1,39 @@
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services, workflow
 from .models import City, Country, Event, GoodPractice, Source
 
-MARKDOWN_HELP = " Markdown is accepted: *emphasis*, lists, [links](https://example.org)."
+MARKDOWN_HELP = _("Markdown is accepted: *emphasis*, lists, [links](https://example.org).")
+
+
+def with_markdown_help(text):
+    """A help text followed by how to format it; lazy, so it is in the reader's language."""
+    return format_lazy("{} {}", text, MARKDOWN_HELP)
+
+
+# The labels of the form fields, in the reader's language (the models name them in English).
+FIELD_LABELS = {
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+    "place": _("Place"),
+    "format": _("Format"),
+    "organisers": _("Organisers"),
+    "report": _("Report"),
+    "source": _("Source"),
+    "source_quote": _("Source quote"),
+    "description": _("What was done"),
+    "results": _("Results"),
+    "lessons": _("Lessons"),
+    "transfer_conditions": _("Conditions for transfer"),
+    "tags": _("Tags"),
+    "stage": _("Stage"),
+}
 
 
 class DateInput(forms.DateInput):
@@ -44,12 +73,14 @@ class ReportPartForm(forms.ModelForm):
 
 class EventForm(ReportPartForm):
     new_source_title = forms.CharField(
-        label="Or a new source: title",
+        label=_("Or a new source: title"),
         max_length=300,
         required=False,
-        help_text="Only when the source is not in the list above.",
+        help_text=_("Only when the source is not in the list above."),
     )
-    new_source_url = forms.URLField(label="Link to the new source", max_length=500, required=False)
+    new_source_url = forms.URLField(
+        label=_("Link to the new source"), max_length=500, required=False
+    )
 
     class Meta(ReportPartForm.Meta):
         model = Event
@@ -75,18 +106,24 @@ class EventForm(ReportPartForm):
             "source_quote": forms.Textarea(attrs={"rows": 3}),
             "organisers": forms.CheckboxSelectMultiple,
         }
-        labels = {"cities": "Participating cities", "challenges": "Challenges raised"}
+        labels = {
+            **FIELD_LABELS,
+            "cities": _("Participating cities"),
+            "challenges": _("Challenges raised"),
+        }
         help_texts = {
-            "cities": "Tick the cities that took part. A city missing here can be added below.",
-            "report": "What was said and shared at the event." + MARKDOWN_HELP,
+            "cities": _("Tick the cities that took part. A city missing here can be added below."),
+            "report": with_markdown_help(_("What was said and shared at the event.")),
         }
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_source_title") and cleaned.get("source"):
-            self.add_error("new_source_title", "Pick a source from the list or name a new one.")
+            self.add_error(
+                "new_source_title", gettext("Pick a source from the list or name a new one.")
+            )
         if cleaned.get("new_source_url") and not cleaned.get("new_source_title"):
-            self.add_error("new_source_title", "Give the new source a title.")
+            self.add_error("new_source_title", gettext("Give the new source a title."))
         return cleaned
 
     def new_source(self) -> Source | None:
@@ -97,17 +134,20 @@ class EventForm(ReportPartForm):
 
 
 class NewCityForm(forms.Form):
-    name = forms.CharField(label="City name", max_length=150, required=False)
+    name = forms.CharField(label=_("City name"), max_length=150, required=False)
     country = forms.ModelChoiceField(
-        Country.objects.all(), required=False, empty_label="Choose the country"
+        Country.objects.all(),
+        label=_("Country"),
+        required=False,
+        empty_label=_("Choose the country"),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("name") and not cleaned.get("country"):
-            self.add_error("country", "Choose the country of this city.")
+            self.add_error("country", gettext("Choose the country of this city."))
         if cleaned.get("country") and not cleaned.get("name"):
-            self.add_error("name", "Give the name of the city.")
+            self.add_error("name", gettext("Give the name of the city."))
         return cleaned
 
 
@@ -139,12 +179,18 @@ class PracticeForm(ReportPartForm):
             "lessons": forms.Textarea(attrs={"rows": 3}),
             "transfer_conditions": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"challenges": "Challenges it addresses", "cities": "Cities behind it"}
+        labels = {
+            **FIELD_LABELS,
+            "challenges": _("Challenges it addresses"),
+            "cities": _("Cities behind it"),
+        }
         help_texts = {
-            "cities": "A city added to the report above appears here once the draft is saved.",
-            "lessons": "What others can learn from it." + MARKDOWN_HELP,
-            "transfer_conditions": "What a city needs for this to work there too." + MARKDOWN_HELP,
-            "tags": "Free words, separated by commas (open data, budgeting).",
+            "cities": _("A city added to the report above appears here once the draft is saved."),
+            "lessons": with_markdown_help(_("What others can learn from it.")),
+            "transfer_conditions": with_markdown_help(
+                _("What a city needs for this to work there too.")
+            ),
+            "tags": _("Free words, separated by commas (open data, budgeting)."),
         }
 
 
@@ -152,7 +198,7 @@ class BasePracticeFormSet(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove this practice from the report"
+            form.fields["DELETE"].label = _("Remove this practice from the report")
 
     def kept_forms(self):
         """The forms that hold a practice after saving: filled in and not marked for deletion."""
@@ -253,9 +299,15 @@ class ReportForm:
         """Every error on the page as (anchor, where, message), for the list at the top."""
         if not (self.event_form.is_bound and self.practice_formset.is_bound):
             return []
-        labelled = [(self.event_form, "Event")]
-        labelled += [(form, f"New city {n}") for n, form in enumerate(self.city_formset, 1)]
-        labelled += [(form, f"Practice {n}") for n, form in enumerate(self.practice_formset, 1)]
+        labelled = [(self.event_form, gettext("Event"))]
+        labelled += [
+            (form, gettext("New city %(number)s") % {"number": n})
+            for n, form in enumerate(self.city_formset, 1)
+        ]
+        labelled += [
+            (form, gettext("Practice %(number)s") % {"number": n})
+            for n, form in enumerate(self.practice_formset, 1)
+        ]
         summary = []
         for form, where in labelled:
             for name, errors in form.errors.items():
@@ -266,7 +318,7 @@ class ReportForm:
                 summary += [(anchor, label, error) for error in errors]
         non_form_errors = self.city_formset.non_form_errors()
         non_form_errors += self.practice_formset.non_form_errors()
-        return summary + [("practices", "Practices", error) for error in non_form_errors]
+        return summary + [("practices", gettext("Practices"), error) for error in non_form_errors]
 
     def to_changes(self) -> services.ReportChanges:
         """What the (valid) form changes beyond the event's own fields."""
@@ -302,7 +354,7 @@ class ReportForm:
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label="What should the editor change?",
+        label=_("What should the editor change?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         strip=True,

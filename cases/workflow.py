@@ -8,6 +8,7 @@ import enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import EDITORS_GROUP, PUBLIC_STATUSES, CityRole, Kind, Status, is_curator
 
@@ -91,19 +92,19 @@ def check_move(user, item, action: Action) -> None:
 # What a report needs before it goes to review. Each rule names the form field it belongs to,
 # so the same list drives the checks on the form and in the service.
 EVENT_REQUIREMENTS = {
-    "starts_on": "Give the date the event started.",
-    "format": "Say what kind of event it was.",
-    "report": "Write the report of the event.",
-    "cities": "Name at least one participating city.",
-    "challenges": "Pick at least one challenge raised.",
+    "starts_on": gettext_lazy("Give the date the event started."),
+    "format": gettext_lazy("Say what kind of event it was."),
+    "report": gettext_lazy("Write the report of the event."),
+    "cities": gettext_lazy("Name at least one participating city."),
+    "challenges": gettext_lazy("Pick at least one challenge raised."),
 }
 PRACTICE_REQUIREMENTS = {
-    "summary": "Write a summary.",
-    "description": "Describe what was done.",
-    "challenges": "Pick at least one challenge it addresses.",
-    "cities": "Name at least one city behind it.",
+    "summary": gettext_lazy("Write a summary."),
+    "description": gettext_lazy("Describe what was done."),
+    "challenges": gettext_lazy("Pick at least one challenge it addresses."),
+    "cities": gettext_lazy("Name at least one city behind it."),
 }
-NO_PRACTICES = "Add at least one practice shared at the event."
+NO_PRACTICES = gettext_lazy("Add at least one practice shared at the event.")
 # What a public practice must keep when a curator edits it later; the seed data, taken from
 # real documents, often knows no city or date, so the full list above applies to new work only.
 PUBLIC_PRACTICE_REQUIREMENTS = {

@@ -59,7 +59,14 @@ def robots_txt(request):
     return render(
         request,
         "opendata/robots.txt",
-        {"sitemap_url": sitemap_url},
+        {
+            "sitemap_url": sitemap_url,
+            # Every language's private pages: English at the root, the others under /fr/, /pt/.
+            "language_prefixes": [
+                "" if code == settings.LANGUAGE_CODE else f"/{code}"
+                for code, _name in settings.LANGUAGES
+            ],
+        },
         content_type="text/plain; charset=utf-8",
     )
 
