@@ -28,6 +28,13 @@ class Action(enum.Enum):
 
 
 CURATOR_ACTIONS = {Action.PUBLISH, Action.RETURN, Action.ARCHIVE}
+# The verbs in the reader's language, for messages ("You may not publish ...").
+VERBS = {
+    "submit": gettext_lazy("submit"),
+    "publish": gettext_lazy("publish"),
+    "return": gettext_lazy("return"),
+    "archive": gettext_lazy("archive"),
+}
 
 
 class TransitionRefused(ValidationError):
@@ -76,16 +83,20 @@ def check_move(user, item, action: Action) -> None:
     """Raise PermissionDenied or TransitionRefused unless the user may make this move now."""
     if action in CURATOR_ACTIONS and not is_curator(user):
         raise PermissionDenied(
-            _("Only curators may %(verb)s “%(item)s”.") % {"verb": action.verb, "item": item}
+            _("Only curators may %(verb)s “%(item)s”.") % {"verb": VERBS[action.verb], "item": item}
         )
     if item.status != action.source:
         raise TransitionRefused(
-            f"“{item}” is {item.get_status_display().lower()}: "
-            f"it cannot be moved with “{action.verb}”."
+            _("“%(item)s” is %(status)s: it cannot be moved with “%(verb)s”.")
+            % {
+                "item": item,
+                "status": item.get_status_display().lower(),
+                "verb": VERBS[action.verb],
+            }
         )
     if not can_move(user, item, action):
         raise PermissionDenied(
-            _("You may not %(verb)s “%(item)s”.") % {"verb": action.verb, "item": item}
+            _("You may not %(verb)s “%(item)s”.") % {"verb": VERBS[action.verb], "item": item}
         )
 
 
