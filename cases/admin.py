@@ -79,6 +79,13 @@ class SourceAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+# The title and summary in French and Portuguese, folded away: most records have none yet.
+TRANSLATIONS_FIELDSET = (
+    _("Translations"),
+    {"fields": ["title_fr", "summary_fr", "title_pt", "summary_pt"], "classes": ["collapse"]},
+)
+
+
 # --- Review actions -------------------------------------------------------------------------
 
 
@@ -298,6 +305,7 @@ class EventAdmin(ReviewActionsMixin, admin.ModelAdmin):
         (_("Who"), {"fields": ["part_of", "organisers", "participating_organisations"]}),
         (_("Report"), {"fields": ["report"]}),
         (_("Source"), {"fields": ["source", "source_quote"]}),
+        TRANSLATIONS_FIELDSET,
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
 
@@ -365,6 +373,7 @@ class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
         (_("The source's own view"), {"fields": ["author_view", "author_view_passage"]}),
         (_("Filed under"), {"fields": ["no_challenge_reason", "tags", "events", "see_also"]}),
         (_("Source"), {"fields": ["source", "source_quote", "further_passages"]}),
+        TRANSLATIONS_FIELDSET,
         (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
 

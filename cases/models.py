@@ -248,6 +248,13 @@ class ReviewedRecord(SlugKeyedModel):
     review_comment = models.TextField(
         blank=True, editable=False, help_text=_("The curator's comment when it was returned.")
     )
+    # The title and summary in the site's other languages (settings.LANGUAGES), added by an editor
+    # or a curator. Readers of that language see them; while one is empty they see the original,
+    # marked as English (cases/templatetags/records.py: translated, in_reader_language).
+    title_fr = models.CharField(_("title in French"), max_length=200, blank=True)
+    summary_fr = models.TextField(_("summary in French"), blank=True)
+    title_pt = models.CharField(_("title in Portuguese"), max_length=200, blank=True)
+    summary_pt = models.TextField(_("summary in Portuguese"), blank=True)
 
     class Meta:
         abstract = True
@@ -392,7 +399,7 @@ class GoodPractice(ReviewedRecord):
     results = models.TextField(blank=True, help_text=_("What came of it. Markdown is accepted."))
     lessons = models.TextField(blank=True, help_text=_("What others can learn from it."))
     transfer_conditions = models.TextField(
-        "conditions for transfer",
+        _("conditions for transfer"),
         blank=True,
         help_text=_("What a city needs for this to work there too."),
     )

@@ -27,10 +27,10 @@ def test_the_check_fails_on_an_untranslated_string(tmp_path, settings):
     po_file = locale / "fr" / "LC_MESSAGES" / "django.po"
     text = po_file.read_text(encoding="utf-8")
     po_file.write_text(
-        text.replace('msgstr "Retour à la page d’accueil"', 'msgstr ""'), encoding="utf-8"
+        text.replace('msgstr "Aller au contenu"', 'msgstr ""'), encoding="utf-8"
     )
     settings.LOCALE_PATHS = [locale]
-    with pytest.raises(CommandError, match="Back to the home page"):
+    with pytest.raises(CommandError, match="Skip to content"):
         call_command("translations", "--check")
 
 
