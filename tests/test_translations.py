@@ -26,9 +26,7 @@ def test_the_check_fails_on_an_untranslated_string(tmp_path, settings):
     shutil.copytree(settings.LOCALE_PATHS[0], locale)
     po_file = locale / "fr" / "LC_MESSAGES" / "django.po"
     text = po_file.read_text(encoding="utf-8")
-    po_file.write_text(
-        text.replace('msgstr "Aller au contenu"', 'msgstr ""'), encoding="utf-8"
-    )
+    po_file.write_text(text.replace('msgstr "Aller au contenu"', 'msgstr ""'), encoding="utf-8")
     settings.LOCALE_PATHS = [locale]
     with pytest.raises(CommandError, match="Skip to content"):
         call_command("translations", "--check")
