@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import services, workflow
+from .content_language import original
 from .models import City, Country, Event, GoodPractice, Source
 
 MARKDOWN_HELP = _("Markdown is accepted: *emphasis*, lists, [links](https://example.org).")
@@ -66,7 +67,9 @@ class ReportPartForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cities = self.fields["cities"]
         cities.queryset = City.objects.select_related("country")
-        cities.label_from_instance = lambda city: f"{city.name} ({city.country})"
+        # The choices are records: their names are marked as English on other languages' pages.
+        cities.label_from_instance = lambda city: original(f"{city.name} ({city.country})")
+        self.fields["challenges"].label_from_instance = lambda challenge: original(challenge.name)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
 

@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 
 from cases.caching import cache_public_page
@@ -72,9 +73,11 @@ def robots_txt(request):
 
 
 @cache
-def openapi_schema():
-    """The API's OpenAPI schema, built once per process from the views and serializers."""
-    return SchemaGenerator().get_schema(request=None, public=True)
+def openapi_schema(language=None):
+    """The API's OpenAPI schema, built once per process and language from the views and
+    serializers: its descriptions are in `language` (the active one when not given)."""
+    with translation.override(language or translation.get_language()):
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _resolve(schema, node):
@@ -100,10 +103,15 @@ def _type_of(schema, node):
     return f"{kind} ({node['format']})" if "format" in node else kind
 
 
-@cache
 def api_reference():
+    """The schema as the documentation page lists it, in the reader's language."""
+    return _api_reference(translation.get_language())
+
+
+@cache
+def _api_reference(language):
     """The schema as the documentation page lists it: endpoints, then record types."""
-    schema = openapi_schema()
+    schema = openapi_schema(language)
     endpoints = []
     for path, methods in schema["paths"].items():
         operation = methods["get"]

@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from cases.content_language import original
 from cases.models import CityRole
 
 register = template.Library()
@@ -94,10 +95,6 @@ def content_lang(record=None, field=None):
     return mark_safe(f' lang="{settings.LANGUAGE_CODE}"')  # noqa: S308 (a setting, not input)
 
 
-@register.filter
-def original(text):
-    """Text from a record, in the language it was written in: <span lang="en"> on a page in
-    another language, for places an attribute cannot go ({% blocktranslate with %})."""
-    if not text or get_language() == settings.LANGUAGE_CODE:
-        return text
-    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, text)
+# Text from a record, marked <span lang="en"> on a page in another language, for places an
+# attribute cannot go: {% blocktranslate with city=city.name|original %}.
+register.filter("original", original)
