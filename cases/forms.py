@@ -50,6 +50,10 @@ class VersionField(forms.IntegerField):
         super().__init__(required=False, min_value=1, **kwargs)
 
 
+# The title and summary in the site's other languages, optional (cases.models.ReviewedRecord).
+TRANSLATION_FIELDS = ["title_fr", "summary_fr", "title_pt", "summary_pt"]
+
+
 class ReportPartForm(forms.ModelForm):
     """What the event form and each practice form share: the version guard and the city list."""
 
@@ -59,6 +63,10 @@ class ReportPartForm(forms.ModelForm):
         # Subclasses add their own: {**ReportPartForm.Meta.widgets, ...}.
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
+            "summary_fr": forms.Textarea(attrs={"rows": 2, "lang": "fr"}),
+            "summary_pt": forms.Textarea(attrs={"rows": 2, "lang": "pt"}),
+            "title_fr": forms.TextInput(attrs={"lang": "fr"}),
+            "title_pt": forms.TextInput(attrs={"lang": "pt"}),
             "cities": forms.CheckboxSelectMultiple,
             "challenges": forms.CheckboxSelectMultiple,
         }
@@ -100,6 +108,7 @@ class EventForm(ReportPartForm):
             "report",
             "source",
             "source_quote",
+            *TRANSLATION_FIELDS,
         ]
         widgets = {
             **ReportPartForm.Meta.widgets,
@@ -174,6 +183,7 @@ class PracticeForm(ReportPartForm):
             "cities",
             "tags",
             "stage",
+            *TRANSLATION_FIELDS,
         ]
         widgets = {
             **ReportPartForm.Meta.widgets,

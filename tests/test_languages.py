@@ -2,12 +2,14 @@
 the address, never in a cookie; Accept-Language is honoured on a first visit; each language is
 cached apart."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains
 
-from .factories import make_practice
+from .factories import make_event, make_practice
 from .pages import PAGE_TYPES, PAGES_WITH_FORMS, make_sample_content
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +152,38 @@ def test_anonymous_readers_get_no_cookie_in_any_language(client, page_cache, lan
             assert response.status_code == 200, address
             assert not response.cookies, address
     assert not client.cookies
+
+
+def test_a_record_shows_its_translation_to_readers_of_that_language(client):
+    practice = make_practice(
+        title="Budget pooling",
+        summary="Pooling budgets.",
+        title_fr="Mise en commun des budgets",
+        summary_fr="Des budgets mis en commun.",
+    )
+    address = practice.get_absolute_url()
+    french = client.get(f"/fr{address}")
+    assertContains(french, "<h1>Mise en commun des budgets</h1>")
+    assertContains(french, '<p class="lede">Des budgets mis en commun.</p>')
+    assertContains(french, "<title>Mise en commun des budgets · CityLearn</title>")
+    english = client.get(address)
+    assertContains(english, "<h1>Budget pooling</h1>")
+    assertNotContains(english, "Mise en commun")
+
+
+def test_what_stays_in_english_is_marked_on_other_languages_pages(client):
+    practice = make_practice(title="Budget pooling", title_fr="Mise en commun des budgets")
+    address = practice.get_absolute_url()
+    portuguese = client.get(f"/pt{address}")
+    assertContains(portuguese, '<h1><span lang="en">Budget pooling</span></h1>')
+    catalogue = client.get("/pt/practices/")
+    assertContains(catalogue, '<a href="/pt/practices/budget-pooling/"><span lang="en">Budget')
+    # English pages need no mark.
+    assertNotContains(client.get(address), 'lang="en">Budget')
+
+
+def test_dates_are_written_as_each_language_writes_them(client):
+    address = make_event(title="Peer exchange", starts_on=date(2025, 3, 3)).get_absolute_url()
+    assertContains(client.get(address), "3 March 2025")
+    assertContains(client.get(f"/fr{address}"), "3 mars 2025")
+    assertContains(client.get(f"/pt{address}"), "3 de Março de 2025")
