@@ -56,3 +56,13 @@ def test_the_languages_checked_are_the_sites_others():
 def test_the_compiled_catalogues_are_used(language, expected):
     with translation.override(language):
         assert translation.gettext("Skip to content") == expected
+
+
+def test_a_missing_compiled_catalogue_is_a_system_check_warning(tmp_path, settings):
+    from cases.checks import translations_compiled
+
+    assert translations_compiled(None) == []
+    settings.LOCALE_PATHS = [tmp_path]
+    [warning] = translations_compiled(None)
+    assert warning.id == "citylearn.W001"
+    assert "fr, pt" in warning.msg
