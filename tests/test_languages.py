@@ -187,3 +187,9 @@ def test_dates_are_written_as_each_language_writes_them(client):
     assertContains(client.get(address), "3 March 2025")
     assertContains(client.get(f"/fr{address}"), "3 mars 2025")
     assertContains(client.get(f"/pt{address}"), "3 de Março de 2025")
+
+
+def test_an_overlong_query_is_not_repeated_in_the_language_links(client):
+    html = client.get("/practices/", {"q": "x" * 3000}).content.decode()
+    assert '<a href="/fr/practices/" hreflang="fr" lang="fr">Français</a>' in html
+    assert html.count("x" * 3000) <= 1

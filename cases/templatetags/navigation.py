@@ -25,6 +25,10 @@ def nav_item(context, label, list_name, *page_names):
     return {"url": reverse(list_name), "label": label, "current": current}
 
 
+# The longest query string the language links carry along (a catalogue view's filters fit).
+MAX_QUERY_LENGTH = 1000
+
+
 @register.simple_tag(takes_context=True)
 def language_versions(context):
     """This page in each of the site's languages: code, name, address, absolute address and
@@ -43,6 +47,8 @@ def language_versions(context):
     if current != settings.LANGUAGE_CODE and path.startswith(prefix):
         path = path[len(prefix) - 1 :]
     query = request.META.get("QUERY_STRING", "")
+    if len(query) > MAX_QUERY_LENGTH:
+        query = ""  # not repeated six times on the page: the versions link to the page itself
     versions = []
     for code, name in settings.LANGUAGES:
         address = path if code == settings.LANGUAGE_CODE else f"/{code}{path}"
