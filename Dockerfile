@@ -9,6 +9,9 @@ RUN python -m venv /venv
 COPY pyproject.toml README.md ./
 RUN /venv/bin/pip install .
 COPY . .
+# The translations are compiled here, as make install does in a clone (.mo files are not committed).
+RUN apt-get update && apt-get install -y --no-install-recommends gettext && rm -rf /var/lib/apt/lists/* \
+    && for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "${po%.po}.mo" "$po"; done
 # collectstatic reads settings, which need a key; this one exists only for this step.
 RUN DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only-not-a-real-key \
     /venv/bin/python manage.py collectstatic --no-input -v0

@@ -12,7 +12,7 @@ PORT ?= 8000
 PYTHON ?= $(shell scripts/find-python 2>/dev/null)
 
 .PHONY: help run test setup install migrate seed static superuser lint check browser-deps clean \
-	security deploy-check audit lock bench soak-redis backup restore lighthouse
+	security deploy-check audit lock bench soak-redis backup restore lighthouse messages messages-check
 
 help:
 	@echo "make run        set up everything (venv, install, migrate, seed) and serve http://$(HOST):$(PORT)/"
@@ -20,6 +20,7 @@ help:
 	@echo "make superuser  create an admin account"
 	@echo "make backup     back up the database into backups/; make restore FILE=... restores one"
 	@echo "make lint       ruff check and format check"
+	@echo "make messages   gather new interface strings into locale/ (make messages-check: all translated?)"
 	@echo "make bench      benchmark the pages on PostgreSQL at tiers M and L (bench/run.py)"
 	@echo "make lighthouse Lighthouse (mobile) on home, the catalogue and a practice page (bench/lighthouse.py)"
 	@echo "make security   Django's deployment checklist and the dependency audit"
@@ -44,7 +45,22 @@ $(VENV)/.installed: pyproject.toml requirements.lock | $(PY)
 .env:
 	printf '# Settings of this development clone, written by make (git-ignored). Production has no .env.\nDJANGO_DEBUG=true\n' > $@
 
-install: $(VENV)/.installed .env
+# The compiled catalogues (.mo) are built from the .po files in the repository, not committed.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+install: $(VENV)/.installed .env $(MO_FILES)
+
+locale/%.mo: locale/%.po
+	@scripts/ensure-gettext
+	msgfmt --check -o $@ $<
+
+# make messages: gather new interface strings into locale/*/LC_MESSAGES/django.po (then translate
+# them there); make messages-check: fail on any untranslated or fuzzy string, then compile.
+messages: install
+	$(PY) manage.py translations
+
+messages-check: install
+	$(PY) manage.py translations --check
 
 setup: install migrate seed static
 

@@ -4,6 +4,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from challenges.admin import RelatedCountsAdmin
@@ -38,7 +39,7 @@ class CountryAdmin(RelatedCountsAdmin):
     prepopulated_fields = {"slug": ["name"]}
     related_counts = {"city_count": "cities"}
 
-    @admin.display(description="cities", ordering="city_count")
+    @admin.display(description=_("cities"), ordering="city_count")
     def city_count(self, country):
         return country.city_count
 
@@ -53,11 +54,11 @@ class CityAdmin(RelatedCountsAdmin):
     autocomplete_fields = ["country"]
     related_counts = {"practice_count": "practices"}
 
-    @admin.display(description="region", ordering="country__region")
+    @admin.display(description=_("region"), ordering="country__region")
     def region(self, city):
         return city.country.get_region_display()
 
-    @admin.display(description="practices", ordering="practice_count")
+    @admin.display(description=_("practices"), ordering="practice_count")
     def practice_count(self, city):
         return city.practice_count
 
@@ -78,7 +79,27 @@ class SourceAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
 
 
+# The title and summary in French and Portuguese, folded away: most records have none yet.
+TRANSLATIONS_FIELDSET = (
+    _("Translations"),
+    {"fields": ["title_fr", "summary_fr", "title_pt", "summary_pt"], "classes": ["collapse"]},
+)
+
+
 # --- Review actions -------------------------------------------------------------------------
+
+
+# What a review action says it did, for a number of items.
+def published_count(count):
+    return ngettext("Published %(count)d item.", "Published %(count)d items.", count)
+
+
+def returned_count(count):
+    return ngettext("Returned %(count)d item.", "Returned %(count)d items.", count)
+
+
+def archived_count(count):
+    return ngettext("Archived %(count)d item.", "Archived %(count)d items.", count)
 
 
 def _apply(modeladmin, request, queryset, move, done):
@@ -94,10 +115,10 @@ def _apply(modeladmin, request, queryset, move, done):
             modeladmin.message_user(request, reason, messages.WARNING)
         else:
             moved += 1
-    modeladmin.message_user(request, f"{done} {moved} item(s).", messages.SUCCESS)
+    modeladmin.message_user(request, done(moved) % {"count": moved}, messages.SUCCESS)
 
 
-@admin.action(description="Publish selected items (in review)", permissions=["review"])
+@admin.action(description=_("Publish selected items (in review)"), permissions=["review"])
 def publish(modeladmin, request, queryset):
     def move(item):
         # An event moves with the practices written in its report, as on the review pages.
@@ -106,17 +127,17 @@ def publish(modeladmin, request, queryset):
         else:
             services.item_move(item=item, action=Action.PUBLISH, user=request.user)
 
-    _apply(modeladmin, request, queryset, move, "Published")
+    _apply(modeladmin, request, queryset, move, published_count)
 
 
-@admin.action(description="Return selected items to their editors…", permissions=["review"])
+@admin.action(description=_("Return selected items to their editors…"), permissions=["review"])
 def return_to_draft(modeladmin, request, queryset):
     # Returning needs a comment for the editor: ask for it on an intermediate page.
     form = ReturnForm(request.POST if "comment" in request.POST else None)
     if not form.is_valid():
         context = {
             **modeladmin.admin_site.each_context(request),
-            "title": "Return to the editor",
+            "title": _("Return to the editor"),
             "opts": modeladmin.opts,
             "queryset": queryset,
             "form": form,
@@ -132,16 +153,16 @@ def return_to_draft(modeladmin, request, queryset):
         else:
             services.item_move(item=item, action=Action.RETURN, user=request.user, comment=comment)
 
-    _apply(modeladmin, request, queryset, move, "Returned")
+    _apply(modeladmin, request, queryset, move, returned_count)
     return None
 
 
-@admin.action(description="Archive selected items (published)", permissions=["review"])
+@admin.action(description=_("Archive selected items (published)"), permissions=["review"])
 def archive(modeladmin, request, queryset):
     def move(item):
         services.item_archive(item=item, user=request.user)
 
-    _apply(modeladmin, request, queryset, move, "Archived")
+    _apply(modeladmin, request, queryset, move, archived_count)
 
 
 class ReviewActionsMixin:
@@ -167,8 +188,8 @@ class ReviewActionsMixin:
 
 class PracticeInline(admin.TabularInline):
     model = GoodPractice.events.through
-    verbose_name = "practice shared at this event"
-    verbose_name_plural = "practices shared at this event"
+    verbose_name = _("practice shared at this event")
+    verbose_name_plural = _("practices shared at this event")
     autocomplete_fields = ["goodpractice"]
     extra = 0
 
@@ -281,11 +302,12 @@ class EventAdmin(ReviewActionsMixin, admin.ModelAdmin):
     ]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "status"]}),
-        ("When and where", {"fields": ["starts_on", "ends_on", "place", "host_city", "format"]}),
-        ("Who", {"fields": ["part_of", "organisers", "participating_organisations"]}),
-        ("Report", {"fields": ["report"]}),
-        ("Source", {"fields": ["source", "source_quote"]}),
-        ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
+        (_("When and where"), {"fields": ["starts_on", "ends_on", "place", "host_city", "format"]}),
+        (_("Who"), {"fields": ["part_of", "organisers", "participating_organisations"]}),
+        (_("Report"), {"fields": ["report"]}),
+        (_("Source"), {"fields": ["source", "source_quote"]}),
+        TRANSLATIONS_FIELDSET,
+        (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
 
     def get_queryset(self, request):
@@ -345,11 +367,15 @@ class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
                 ]
             },
         ),
-        ("The practice", {"fields": ["description", "results", "lessons", "transfer_conditions"]}),
+        (
+            _("The practice"),
+            {"fields": ["description", "results", "lessons", "transfer_conditions"]},
+        ),
         (_("The source's own view"), {"fields": ["author_view", "author_view_passage"]}),
-        ("Filed under", {"fields": ["no_challenge_reason", "tags", "events", "see_also"]}),
-        ("Source", {"fields": ["source", "source_quote", "further_passages"]}),
-        ("Record", {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
+        (_("Filed under"), {"fields": ["no_challenge_reason", "tags", "events", "see_also"]}),
+        (_("Source"), {"fields": ["source", "source_quote", "further_passages"]}),
+        TRANSLATIONS_FIELDSET,
+        (_("Record"), {"fields": ["created_by", "created_at", "updated_at", "published_at"]}),
     ]
 
     def save_related(self, request, form, formsets, change):
@@ -420,11 +446,11 @@ class TagAdmin(RelatedCountsAdmin):
     prepopulated_fields = {"slug": ["name"]}
     related_counts = {"practice_count": "cases_taggedpractice_items"}
 
-    @admin.display(description="practices", ordering="practice_count")
+    @admin.display(description=_("practices"), ordering="practice_count")
     def practice_count(self, tag):
         return tag.practice_count
 
 
-admin.site.site_header = "CityLearn administration"
-admin.site.site_title = "CityLearn admin"
-admin.site.index_title = "Curate the catalogue"
+admin.site.site_header = _("CityLearn administration")
+admin.site.site_title = _("CityLearn admin")
+admin.site.index_title = _("Curate the catalogue")

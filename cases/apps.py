@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CasesConfig(AppConfig):
     name = "cases"
-    verbose_name = "Catalogue"
+    verbose_name = _("Catalogue")
 
     def ready(self):
-        from . import signals  # noqa: F401 (connects the receivers)
+        from . import checks, signals  # noqa: F401 (registers the check, connects the receivers)

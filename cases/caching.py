@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue-version"
 
@@ -61,7 +62,9 @@ def cache_public_page(view):
     def cached_view(request, *args, **kwargs):
         if not _is_anonymous(request) or settings.PAGE_CACHE_SECONDS <= 0:
             return view(request, *args, **kwargs)
-        key = cache_key("page", request.get_full_path())
+        # The language is in the address too (/fr/...); naming it keeps each version apart even
+        # for an address that is the same in every language.
+        key = cache_key("page", f"{get_language()} {request.get_full_path()}")
         response = cache.get(key)
         if response is not None:
             return response

@@ -36,6 +36,10 @@ SORTS = {
     "title": gettext_lazy("Title"),
 }
 
+# Facets whose values the site names in the reader's language (choices); the others are what
+# records say (challenges, cities, tags...), in the language they were written in.
+CHOICE_FACETS = {"kind", "region", "stage"}
+
 
 def _with(params, name, value):
     """The query string of `params` with `name` set to `value`, on the first page."""
@@ -172,6 +176,7 @@ class CatalogueQuery:
         ]
         return {
             "name": facet,
+            "is_content": facet not in CHOICE_FACETS,
             "label": self.filter.filters[facet].label,
             "values": values,
             "active": len(active),
@@ -188,20 +193,22 @@ class CatalogueQuery:
                 self.filter.filters[facet].label,
                 self.names[facet][slug],
                 _without(self.params, facet, slug),
+                facet not in CHOICE_FACETS,
             )
             for facet, slugs in self.selected.items()
             for slug in slugs
         ]
         if self.query:
-            removals.insert(0, (gettext("Search"), self.query, _without(self.params, "q")))
+            removals.insert(0, (gettext("Search"), self.query, _without(self.params, "q"), False))
         return [
             {
                 "label": label,
                 "name": name,
                 "remove_url": url,
                 "is_link": url not in linked_elsewhere,
+                "is_content": is_content,
             }
-            for label, name, url in removals
+            for label, name, url, is_content in removals
         ]
 
     def did_you_mean(self):

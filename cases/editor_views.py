@@ -12,6 +12,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services, workflow
@@ -26,7 +27,7 @@ def curator_required(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_curator(request.user):
-            raise PermissionDenied("Only curators review reports.")
+            raise PermissionDenied(_("Only curators review reports."))
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
@@ -70,7 +71,7 @@ def my_reports(request):
 @login_required
 def event_create(request):
     if not workflow.can_create(request.user):
-        raise PermissionDenied("Only editors and curators write event reports.")
+        raise PermissionDenied(_("Only editors and curators write event reports."))
     return _report_form(request, Event())
 
 
@@ -81,7 +82,7 @@ def event_edit(request, slug):
         if request.method == "POST" and workflow.is_author(request.user, event):
             # Submitted from another tab meanwhile: refuse the save but keep what was typed.
             return _render_conflict(request, event, request.POST)
-        raise PermissionDenied("This report is no longer yours to change.")
+        raise PermissionDenied(_("This report is no longer yours to change."))
     return _report_form(request, event)
 
 
@@ -103,6 +104,12 @@ def _report_form(request, event):
     return _report_save(request, report, token=token, submit=action == "submit")
 
 
+def _incomplete_message(incomplete):
+    return _("The report is not complete: %(problems)s") % {
+        "problems": " ".join(incomplete.messages)
+    }
+
+
 def _report_save(request, report, *, token, submit):
     event = report.event_form.save(commit=False)
     changes = report.to_changes()
@@ -112,19 +119,19 @@ def _report_save(request, report, *, token, submit):
         )
     except services.DuplicateSubmit as duplicate:
         if duplicate.event.created_by_id != request.user.pk:
-            raise PermissionDenied("This form was already used.") from None
-        messages.info(request, "This report was already saved; here it is.")
+            raise PermissionDenied(_("This form was already used.")) from None
+        messages.info(request, _("This report was already saved; here it is."))
         return redirect("editor:event-edit", slug=duplicate.event.slug)
     except services.EditConflict:
         # The conflict may be on one practice; the whole stored report is shown either way.
         return _render_conflict(request, Event.objects.get(pk=event.pk), request.POST)
     except services.ReportIncomplete as incomplete:
-        messages.error(request, "The report is not complete: " + " ".join(incomplete.messages))
+        messages.error(request, _incomplete_message(incomplete))
         return _render_form(request, report, token=token)
     if submit:
-        messages.success(request, f"“{event}” was submitted for review.")
+        messages.success(request, _("“%(item)s” was submitted for review.") % {"item": event})
         return redirect("editor:my-reports")
-    messages.success(request, f"“{event}” was saved.")
+    messages.success(request, _("“%(item)s” was saved.") % {"item": event})
     return redirect("editor:event-edit", slug=event.slug)
 
 
@@ -141,8 +148,10 @@ def _render_conflict(request, stored, data):
     report = ReportForm.over_stored(stored, stored_practices, data)
     messages.error(
         request,
-        "Someone saved this report after you opened it. Their version is shown below; what you "
-        "typed is still in the form. Saving again replaces their version with yours.",
+        _(
+            "Someone saved this report after you opened it. Their version is shown below; what "
+            "you typed is still in the form. Saving again replaces their version with yours."
+        ),
     )
     conflict = {"stored": stored, "stored_practices": stored_practices}
     return _render_form(request, report, token=None, conflict=conflict, status=409)
@@ -175,9 +184,9 @@ def event_submit(request, slug):
         messages.error(request, " ".join(refused.messages))
         return redirect("editor:my-reports")
     except services.ReportIncomplete as incomplete:
-        messages.error(request, "The report is not complete: " + " ".join(incomplete.messages))
+        messages.error(request, _incomplete_message(incomplete))
         return redirect("editor:event-edit", slug=event.slug)
-    messages.success(request, f"“{event}” was submitted for review.")
+    messages.success(request, _("“%(item)s” was submitted for review.") % {"item": event})
     return redirect("editor:my-reports")
 
 
@@ -227,7 +236,7 @@ def event_publish(request, slug):
     event = _visible_event(request, slug)
     if not _moved(request, services.event_report_publish, event=event):
         return redirect("editor:review-event", slug=event.slug)
-    messages.success(request, f"“{event}” and its practices are published.")
+    messages.success(request, _("“%(item)s” and its practices are published.") % {"item": event})
     return redirect(event)
 
 
@@ -248,7 +257,9 @@ def event_return(request, slug):
     except ValidationError as invalid:
         return_form.add_error("comment", invalid.messages)
         return _render_review(request, event, return_form, status=400)
-    messages.success(request, f"“{event}” went back to its editor with your comment.")
+    messages.success(
+        request, _("“%(item)s” went back to its editor with your comment.") % {"item": event}
+    )
     return redirect("editor:review-queue")
 
 
@@ -269,5 +280,8 @@ def practice_archive(request, slug):
 def _archive(request, item):
     if not _moved(request, services.item_archive, item=item):
         return redirect(item)
-    messages.success(request, f"“{item}” is archived: it has left the lists, its address stays.")
+    messages.success(
+        request,
+        _("“%(item)s” is archived: it has left the lists, its address stays.") % {"item": item},
+    )
     return redirect(item)

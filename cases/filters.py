@@ -54,16 +54,16 @@ class SlugsFilter(django_filters.Filter):
 
 
 class PracticeFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_q", label="Search")
+    q = django_filters.CharFilter(method="filter_q", label=_("Search"))
     kind = SlugsFilter(field_name="kind", label=_("Kind of record"))
-    challenge = SlugsFilter(field_name="challenges__slug", label="Challenge")
-    theme = SlugsFilter(field_name="challenges__theme__slug", label="Theme")
-    tag = SlugsFilter(field_name="tags__slug", label="Tag")
-    city = SlugsFilter(field_name="cities__slug", label="City")
-    country = SlugsFilter(field_name="cities__country__slug", label="Country")
-    region = SlugsFilter(field_name="cities__country__region", label="Region")
-    event = SlugsFilter(field_name="events__slug", label="Event")
-    stage = SlugsFilter(field_name="stage", label="Stage")
+    challenge = SlugsFilter(field_name="challenges__slug", label=_("Challenge"))
+    theme = SlugsFilter(field_name="challenges__theme__slug", label=_("Theme"))
+    tag = SlugsFilter(field_name="tags__slug", label=_("Tag"))
+    city = SlugsFilter(field_name="cities__slug", label=_("City"))
+    country = SlugsFilter(field_name="cities__country__slug", label=_("Country"))
+    region = SlugsFilter(field_name="cities__country__region", label=_("Region"))
+    event = SlugsFilter(field_name="events__slug", label=_("Event"))
+    stage = SlugsFilter(field_name="stage", label=_("Stage"))
 
     class Meta:
         model = GoodPractice

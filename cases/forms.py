@@ -2,12 +2,40 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.html import format_html
 from django.utils.text import format_lazy
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import services, workflow
+from .content_language import original
 from .models import City, Country, Event, GoodPractice, Source
 
-MARKDOWN_HELP = " Markdown is accepted: *emphasis*, lists, [links](https://example.org)."
+MARKDOWN_HELP = _("Markdown is accepted: *emphasis*, lists, [links](https://example.org).")
+
+
+def with_markdown_help(text):
+    """A help text followed by how to format it; lazy, so it is in the reader's language."""
+    return format_lazy("{} {}", text, MARKDOWN_HELP)
+
+
+# The labels of the form fields, in the reader's language (the models name them in English).
+FIELD_LABELS = {
+    "title": _("Title"),
+    "summary": _("Summary"),
+    "starts_on": _("Starts on"),
+    "ends_on": _("Ends on"),
+    "place": _("Place"),
+    "format": _("Format"),
+    "organisers": _("Organisers"),
+    "report": _("Report"),
+    "source": _("Source"),
+    "source_quote": _("Source quote"),
+    "description": _("What was done"),
+    "results": _("Results"),
+    "lessons": _("Lessons"),
+    "transfer_conditions": _("Conditions for transfer"),
+    "tags": _("Tags"),
+    "stage": _("Stage"),
+}
 
 
 class DateInput(forms.DateInput):
@@ -28,6 +56,10 @@ def marked_needed(help_text, mark):
     return format_html('<strong class="needed">{}</strong> {}', mark, help_text or "")
 
 
+# The title and summary in the site's other languages, optional (cases.models.ReviewedRecord).
+TRANSLATION_FIELDS = ["title_fr", "summary_fr", "title_pt", "summary_pt"]
+
+
 class ReportPartForm(forms.ModelForm):
     """What the event form and each practice form share: the version guard, the city list, and
     the marks on the fields review needs, shown before anyone submits."""
@@ -40,6 +72,10 @@ class ReportPartForm(forms.ModelForm):
         # Subclasses add their own: {**ReportPartForm.Meta.widgets, ...}.
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
+            "summary_fr": forms.Textarea(attrs={"rows": 2, "lang": "fr"}),
+            "summary_pt": forms.Textarea(attrs={"rows": 2, "lang": "pt"}),
+            "title_fr": forms.TextInput(attrs={"lang": "fr"}),
+            "title_pt": forms.TextInput(attrs={"lang": "pt"}),
             "cities": forms.CheckboxSelectMultiple,
             "challenges": forms.CheckboxSelectMultiple,
         }
@@ -48,7 +84,9 @@ class ReportPartForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         cities = self.fields["cities"]
         cities.queryset = City.objects.select_related("country")
-        cities.label_from_instance = lambda city: f"{city.name} ({city.country})"
+        # The choices are records: their names are marked as English on other languages' pages.
+        cities.label_from_instance = lambda city: original(f"{city.name} ({city.country})")
+        self.fields["challenges"].label_from_instance = lambda challenge: original(challenge.name)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
         self.fields["title"].help_text = marked_needed(
@@ -61,16 +99,16 @@ class ReportPartForm(forms.ModelForm):
 
 class EventForm(ReportPartForm):
     new_source_title = forms.CharField(
-        label="Or a new source: title",
+        label=_("Or a new source: title"),
         max_length=300,
         required=False,
-        help_text="Only when the source is not in the list above.",
+        help_text=_("Only when the source is not in the list above."),
     )
     new_source_url = forms.URLField(
-        label="Link to the new source",
+        label=_("Link to the new source"),
         max_length=500,
         required=False,
-        help_text=gettext_lazy("Its web address, if it is online."),
+        help_text=_("Its web address, if it is online."),
     )
     review_requirements = workflow.EVENT_REQUIREMENTS
 
@@ -89,6 +127,7 @@ class EventForm(ReportPartForm):
             "report",
             "source",
             "source_quote",
+            *TRANSLATION_FIELDS,
         ]
         widgets = {
             **ReportPartForm.Meta.widgets,
@@ -98,27 +137,33 @@ class EventForm(ReportPartForm):
             "source_quote": forms.Textarea(attrs={"rows": 3}),
             "organisers": forms.CheckboxSelectMultiple,
         }
-        labels = {"cities": "Participating cities", "challenges": "Challenges raised"}
+        labels = {
+            **FIELD_LABELS,
+            "cities": _("Participating cities"),
+            "challenges": _("Challenges raised"),
+        }
         help_texts = {
-            "title": gettext_lazy("As the source names the event."),
-            "starts_on": gettext_lazy("The first day, as the source gives it."),
-            "ends_on": gettext_lazy("Leave it empty for a one-day event."),
-            "format": gettext_lazy("The kind of meeting the source describes."),
-            "organisers": gettext_lazy("Who ran it, as the source names them."),
-            "cities": "Tick the cities that took part. A city missing here can be added below.",
-            "challenges": gettext_lazy(
+            "title": _("As the source names the event."),
+            "starts_on": _("The first day, as the source gives it."),
+            "ends_on": _("Leave it empty for a one-day event."),
+            "format": _("The kind of meeting the source describes."),
+            "organisers": _("Who ran it, as the source names them."),
+            "cities": _("Tick the cities that took part. A city missing here can be added below."),
+            "challenges": _(
                 "The problems participants brought up, whether or not a practice answers them."
             ),
-            "report": "What was said and shared at the event." + MARKDOWN_HELP,
-            "source": gettext_lazy("The document this report is written from."),
+            "report": with_markdown_help(_("What was said and shared at the event.")),
+            "source": _("The document this report is written from."),
         }
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("new_source_title") and cleaned.get("source"):
-            self.add_error("new_source_title", "Pick a source from the list or name a new one.")
+            self.add_error(
+                "new_source_title", gettext("Pick a source from the list or name a new one.")
+            )
         if cleaned.get("new_source_url") and not cleaned.get("new_source_title"):
-            self.add_error("new_source_title", "Give the new source a title.")
+            self.add_error("new_source_title", gettext("Give the new source a title."))
         return cleaned
 
     def new_source(self) -> Source | None:
@@ -129,17 +174,20 @@ class EventForm(ReportPartForm):
 
 
 class NewCityForm(forms.Form):
-    name = forms.CharField(label="City name", max_length=150, required=False)
+    name = forms.CharField(label=_("City name"), max_length=150, required=False)
     country = forms.ModelChoiceField(
-        Country.objects.all(), required=False, empty_label="Choose the country"
+        Country.objects.all(),
+        label=_("Country"),
+        required=False,
+        empty_label=_("Choose the country"),
     )
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("name") and not cleaned.get("country"):
-            self.add_error("country", "Choose the country of this city.")
+            self.add_error("country", gettext("Choose the country of this city."))
         if cleaned.get("country") and not cleaned.get("name"):
-            self.add_error("name", "Give the name of the city.")
+            self.add_error("name", gettext("Give the name of the city."))
         return cleaned
 
 
@@ -165,6 +213,7 @@ class PracticeForm(ReportPartForm):
             "cities",
             "tags",
             "stage",
+            *TRANSLATION_FIELDS,
         ]
         widgets = {
             **ReportPartForm.Meta.widgets,
@@ -173,24 +222,26 @@ class PracticeForm(ReportPartForm):
             "lessons": forms.Textarea(attrs={"rows": 3}),
             "transfer_conditions": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {"challenges": "Challenges it addresses", "cities": "Cities behind it"}
+        labels = {
+            **FIELD_LABELS,
+            "challenges": _("Challenges it addresses"),
+            "cities": _("Cities behind it"),
+        }
         help_texts = {
-            "challenges": gettext_lazy("The problems the source says this practice helps with."),
-            "title": gettext_lazy("A short name for what was done, such as “Open budget portal”."),
-            "description": format_lazy(
-                "{}{}",
-                gettext_lazy("The steps the city took, who took them and with what means."),
-                MARKDOWN_HELP,
+            "challenges": _("The problems the source says this practice helps with."),
+            "title": _("A short name for what was done, such as “Open budget portal”."),
+            "description": with_markdown_help(
+                _("The steps the city took, who took them and with what means.")
             ),
-            "results": format_lazy(
-                "{}{}",
-                gettext_lazy("What changed because of it, with figures where the source has them."),
-                MARKDOWN_HELP,
+            "results": with_markdown_help(
+                _("What changed because of it, with figures where the source has them.")
             ),
-            "cities": "A city added to the report above appears here once the draft is saved.",
-            "lessons": "What others can learn from it." + MARKDOWN_HELP,
-            "transfer_conditions": "What a city needs for this to work there too." + MARKDOWN_HELP,
-            "tags": "Free words, separated by commas (open data, budgeting).",
+            "cities": _("A city added to the report above appears here once the draft is saved."),
+            "lessons": with_markdown_help(_("What others can learn from it.")),
+            "transfer_conditions": with_markdown_help(
+                _("What a city needs for this to work there too.")
+            ),
+            "tags": _("Free words, separated by commas (open data, budgeting)."),
         }
 
 
@@ -198,7 +249,7 @@ class BasePracticeFormSet(forms.BaseModelFormSet):
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
-            form.fields["DELETE"].label = "Remove this practice from the report"
+            form.fields["DELETE"].label = _("Remove this practice from the report")
 
     def kept_forms(self):
         """The forms that hold a practice after saving: filled in and not marked for deletion."""
@@ -367,13 +418,13 @@ def _add_missing(form, missing):
 
 # The event fields outside the form's first section ("The event"), by the section's heading.
 EVENT_SECTIONS = {
-    "cities": gettext_lazy("Participating cities"),
-    "challenges": gettext_lazy("Challenges and report"),
-    "report": gettext_lazy("Challenges and report"),
-    "source": gettext_lazy("Challenges and report"),
-    "new_source_title": gettext_lazy("Challenges and report"),
-    "new_source_url": gettext_lazy("Challenges and report"),
-    "source_quote": gettext_lazy("Challenges and report"),
+    "cities": _("Participating cities"),
+    "challenges": _("Challenges and report"),
+    "report": _("Challenges and report"),
+    "source": _("Challenges and report"),
+    "new_source_title": _("Challenges and report"),
+    "new_source_url": _("Challenges and report"),
+    "source_quote": _("Challenges and report"),
 }
 
 
@@ -388,7 +439,7 @@ def _where(section, label):
 
 class ReturnForm(forms.Form):
     comment = forms.CharField(
-        label="What should the editor change?",
+        label=_("What should the editor change?"),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=5000,
         strip=True,

@@ -27,41 +27,41 @@ def passage_field(help_text):
 
 
 class Region(models.TextChoices):
-    AFRICA = "africa", "Africa"
-    AMERICAS = "americas", "Americas"
-    ASIA = "asia", "Asia"
-    EUROPE = "europe", "Europe"
-    OCEANIA = "oceania", "Oceania"
+    AFRICA = "africa", _("Africa")
+    AMERICAS = "americas", _("Americas")
+    ASIA = "asia", _("Asia")
+    EUROPE = "europe", _("Europe")
+    OCEANIA = "oceania", _("Oceania")
 
 
 class Country(SlugKeyedModel):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
     code = models.CharField(
-        max_length=2, unique=True, help_text="ISO 3166-1 alpha-2 code in capitals (KE, DE)."
+        max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code in capitals (KE, DE).")
     )
     region = models.CharField(max_length=20, choices=Region.choices, db_index=True)
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "countries"
+        verbose_name_plural = _("countries")
 
 
 class City(SlugKeyedModel):
     """A city, municipality or county administration that takes part in peer learning."""
 
     class PopulationBand(models.TextChoices):
-        UNDER_100K = "under_100k", "Under 100,000"
-        FROM_100K = "100k_500k", "100,000 to 500,000"
-        FROM_500K = "500k_1m", "500,000 to 1 million"
-        FROM_1M = "1m_5m", "1 to 5 million"
-        OVER_5M = "over_5m", "Over 5 million"
+        UNDER_100K = "under_100k", _("Under 100,000")
+        FROM_100K = "100k_500k", _("100,000 to 500,000")
+        FROM_500K = "500k_1m", _("500,000 to 1 million")
+        FROM_1M = "1m_5m", _("1 to 5 million")
+        OVER_5M = "over_5m", _("Over 5 million")
 
     name = models.CharField(max_length=150)
     slug = models.SlugField(max_length=150, unique=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cities")
     population_band = models.CharField(
-        max_length=20, choices=PopulationBand.choices, blank=True, help_text="Only where known."
+        max_length=20, choices=PopulationBand.choices, blank=True, help_text=_("Only where known.")
     )
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
@@ -69,7 +69,7 @@ class City(SlugKeyedModel):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "cities"
+        verbose_name_plural = _("cities")
         constraints = [
             models.UniqueConstraint(
                 fields=["country", "name"], name="city_unique_name_per_country"
@@ -116,7 +116,9 @@ class Source(SlugKeyedModel):
     slug = models.SlugField(max_length=200, unique=True)
     publisher = models.CharField(max_length=200, blank=True)
     author = models.CharField(max_length=200, blank=True)
-    published_on = models.DateField(null=True, blank=True, help_text="Only where the source says.")
+    published_on = models.DateField(
+        null=True, blank=True, help_text=_("Only where the source says.")
+    )
     url = models.URLField(blank=True, max_length=500)
 
     class Meta:
@@ -127,10 +129,10 @@ class Source(SlugKeyedModel):
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    IN_REVIEW = "in_review", "In review"
-    PUBLISHED = "published", "Published"
-    ARCHIVED = "archived", "Archived"
+    DRAFT = "draft", _("Draft")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
 
 
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.ARCHIVED]
@@ -237,7 +239,8 @@ class ReviewedRecord(SlugKeyedModel):
     slug = models.SlugField(max_length=200, unique=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
     source_quote = models.TextField(
-        blank=True, help_text="A short passage from the source, word for word, that supports this."
+        blank=True,
+        help_text=_("A short passage from the source, word for word, that supports this."),
     )
     status = models.CharField(
         max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
@@ -249,11 +252,18 @@ class ReviewedRecord(SlugKeyedModel):
     updated_at = models.DateTimeField(auto_now=True)
     published_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text="Raised on every save: guards against lost updates."
+        default=1, editable=False, help_text=_("Raised on every save: guards against lost updates.")
     )
     review_comment = models.TextField(
-        blank=True, editable=False, help_text="The curator's comment when it was returned."
+        blank=True, editable=False, help_text=_("The curator's comment when it was returned.")
     )
+    # The title and summary in the site's other languages (settings.LANGUAGES), added by an editor
+    # or a curator. Readers of that language see them; while one is empty they see the original,
+    # marked as English (cases/templatetags/records.py: translated, in_reader_language).
+    title_fr = models.CharField(_("title in French"), max_length=200, blank=True)
+    summary_fr = models.TextField(_("summary in French"), blank=True)
+    title_pt = models.CharField(_("title in Portuguese"), max_length=200, blank=True)
+    summary_pt = models.TextField(_("summary in Portuguese"), blank=True)
 
     class Meta:
         abstract = True
@@ -266,20 +276,20 @@ class Event(ReviewedRecord):
     """A peer-learning event (side event, roundtable, leaders' talk) and the report of it."""
 
     class Format(models.TextChoices):
-        CONFERENCE = "conference", "Conference"
-        SIDE_EVENT = "side_event", "Side event"
-        LEADERS_TALK = "leaders_talk", "Leaders' talk"
-        ROUNDTABLE = "roundtable", "Roundtable"
-        PANEL = "panel", "Panel discussion"
-        DIALOGUE = "dialogue", "Closed-door dialogue"
-        WORKSHOP = "workshop", "Workshop"
-        WEBINAR = "webinar", "Webinar"
+        CONFERENCE = "conference", _("Conference")
+        SIDE_EVENT = "side_event", _("Side event")
+        LEADERS_TALK = "leaders_talk", _("Leaders' talk")
+        ROUNDTABLE = "roundtable", _("Roundtable")
+        PANEL = "panel", _("Panel discussion")
+        DIALOGUE = "dialogue", _("Closed-door dialogue")
+        WORKSHOP = "workshop", _("Workshop")
+        WEBINAR = "webinar", _("Webinar")
 
-    summary = models.TextField(blank=True, help_text="One or two sentences shown in lists.")
+    summary = models.TextField(blank=True, help_text=_("One or two sentences shown in lists."))
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
     place = models.CharField(
-        max_length=200, blank=True, help_text='Where it took place, e.g. "Nairobi and online".'
+        max_length=200, blank=True, help_text=_('Where it took place, e.g. "Nairobi and online".')
     )
     host_city = models.ForeignKey(
         City, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_events"
@@ -288,7 +298,7 @@ class Event(ReviewedRecord):
     part_of = optional_link(
         "self",
         related_name="side_events",
-        help_text="The main event this one took place alongside, if any.",
+        help_text=_("The main event this one took place alongside, if any."),
     )
     organisers = models.ManyToManyField(Organisation, blank=True, related_name="events")
     participating_organisations = models.ManyToManyField(
@@ -302,19 +312,19 @@ class Event(ReviewedRecord):
         through="EventCity",
         blank=True,
         related_name="events",
-        help_text="The cities that took part.",
+        help_text=_("The cities that took part."),
     )
     challenges = models.ManyToManyField(
         "challenges.Challenge",
         through="EventChallenge",
         blank=True,
         related_name="events",
-        help_text="Challenges raised.",
+        help_text=_("Challenges raised."),
     )
     people = models.ManyToManyField(
         "Person", through="EventPerson", blank=True, related_name="events"
     )
-    report = models.TextField(blank=True, help_text="The event report. Markdown is accepted.")
+    report = models.TextField(blank=True, help_text=_("The event report. Markdown is accepted."))
     # The hidden token of the form that created the report: a double submit finds this row.
     creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -344,9 +354,9 @@ class Event(ReviewedRecord):
 
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": "An event cannot end before it starts."})
+            raise ValidationError({"ends_on": _("An event cannot end before it starts.")})
         if self.ends_on and not self.starts_on:
-            raise ValidationError({"starts_on": "Give the start date as well as the end date."})
+            raise ValidationError({"starts_on": _("Give the start date as well as the end date.")})
 
     @property
     def is_multi_day(self):
@@ -383,21 +393,21 @@ class GoodPractice(ReviewedRecord):
     account of its own situation (a city presentation)."""
 
     class Stage(models.TextChoices):
-        IDEA = "idea", "Idea"
-        PILOT = "pilot", "Pilot"
-        IN_USE = "in_use", "In use"
-        SCALED = "scaled", "Scaled"
+        IDEA = "idea", _("Idea")
+        PILOT = "pilot", _("Pilot")
+        IN_USE = "in_use", _("In use")
+        SCALED = "scaled", _("Scaled")
 
-    summary = models.TextField(blank=True, help_text="Two or three sentences shown in lists.")
+    summary = models.TextField(blank=True, help_text=_("Two or three sentences shown in lists."))
     description = models.TextField(
-        "what was done", blank=True, help_text="What the city did. Markdown is accepted."
+        _("what was done"), blank=True, help_text=_("What the city did. Markdown is accepted.")
     )
-    results = models.TextField(blank=True, help_text="What came of it. Markdown is accepted.")
-    lessons = models.TextField(blank=True, help_text="What others can learn from it.")
+    results = models.TextField(blank=True, help_text=_("What came of it. Markdown is accepted."))
+    lessons = models.TextField(blank=True, help_text=_("What others can learn from it."))
     transfer_conditions = models.TextField(
-        "conditions for transfer",
+        _("conditions for transfer"),
         blank=True,
-        help_text="What a city needs for this to work there too.",
+        help_text=_("What a city needs for this to work there too."),
     )
     stage = models.CharField(
         max_length=20,
@@ -472,7 +482,7 @@ class GoodPractice(ReviewedRecord):
         help_text=_("Records that make the same point from another source; linked both ways."),
     )
     events = models.ManyToManyField(
-        Event, blank=True, related_name="practices", help_text="Events where it was shared."
+        Event, blank=True, related_name="practices", help_text=_("Events where it was shared.")
     )
     tags = TaggableManager(blank=True, through=TaggedPractice)
     # Kept by cases.search.practice_refresh_search() on PostgreSQL, with a GIN index (migration
@@ -483,7 +493,7 @@ class GoodPractice(ReviewedRecord):
 
     class Meta:
         ordering = ["-published_at", "title"]
-        verbose_name = "good practice"
+        verbose_name = _("good practice")
         default_related_name = "practices"
         permissions = [
             ("review_goodpractice", "Can review, return, publish and archive good practices"),

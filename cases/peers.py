@@ -68,15 +68,29 @@ class PeerQuestion:
             params["region"] = self.region
         if self.city:
             params["city"] = self.city.slug
+        # (label, name, address without it, whether the name comes from a record)
         removals = [
-            (gettext("Challenge"), challenge.name, _without(params, "challenge", challenge.slug))
+            (
+                gettext("Challenge"),
+                challenge.name,
+                _without(params, "challenge", challenge.slug),
+                True,
+            )
             for challenge in self.chosen
         ]
         if self.region:
-            removals.append((gettext("Region"), self.region_name, _without(params, "region")))
+            removals.append(
+                (gettext("Region"), self.region_name, _without(params, "region"), False)
+            )
         if self.city:
-            removals.append((gettext("My city"), self.city.name, _without(params, "city")))
+            removals.append((gettext("My city"), self.city.name, _without(params, "city"), True))
         return [
-            {"label": label, "name": name, "remove_url": url, "is_link": True}
-            for label, name, url in removals
+            {
+                "label": label,
+                "name": name,
+                "remove_url": url,
+                "is_link": True,
+                "is_content": is_content,
+            }
+            for label, name, url, is_content in removals
         ]

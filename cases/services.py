@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from challenges.models import Challenge
 
@@ -34,7 +35,9 @@ class EditConflict(Exception):
     """Someone saved the item after the user opened it; saving now would overwrite their work."""
 
     def __init__(self, stored):
-        super().__init__(f"“{stored}” was changed by someone else after you opened it.")
+        super().__init__(
+            _("“%(item)s” was changed by someone else after you opened it.") % {"item": stored}
+        )
         self.stored = stored
 
 
@@ -50,7 +53,7 @@ class DuplicateSubmit(Exception):
     """The form that creates a report was sent twice; `event` is the report the first one made."""
 
     def __init__(self, event):
-        super().__init__("This report was already saved.")
+        super().__init__(_("This report was already saved."))
         self.event = event
 
 
@@ -234,7 +237,7 @@ def event_report_save(
 
 def _event_prepare_new(event: Event, *, user, creation_token: uuid.UUID | None) -> None:
     if not workflow.can_create(user):
-        raise PermissionDenied("Only editors and curators write event reports.")
+        raise PermissionDenied(_("Only editors and curators write event reports."))
     if creation_token and (earlier := Event.objects.filter(creation_token=creation_token)):
         raise DuplicateSubmit(earlier.get())
     event.slug = unique_slug(Event, event.title)
@@ -246,7 +249,7 @@ def _event_prepare_new(event: Event, *, user, creation_token: uuid.UUID | None) 
 def _event_prepare_edit(event: Event, *, user, expected_version: int | None) -> None:
     stored = _check_version(event, expected_version)
     if not workflow.can_edit(user, stored):
-        raise PermissionDenied("You may not change this report.")
+        raise PermissionDenied(_("You may not change this report."))
     event.status, event.slug, event.version = stored.status, stored.slug, stored.version + 1
 
 
@@ -302,7 +305,7 @@ def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPract
     else:
         stored = _check_version(practice, changes.expected_version)
         if not workflow.can_edit(user, stored):
-            raise PermissionDenied("You may not change this practice.")
+            raise PermissionDenied(_("You may not change this practice."))
         practice.status, practice.slug = stored.status, stored.slug
         practice.version = stored.version + 1
     practice.source = practice.source or event.source
@@ -317,7 +320,7 @@ def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPract
 
 def _comment_for(action: Action, comment: str) -> str:
     if action is Action.RETURN and not comment.strip():
-        raise ValidationError({"comment": "Say what the editor should change."})
+        raise ValidationError({"comment": _("Say what the editor should change.")})
     return comment.strip()
 
 

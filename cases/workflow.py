@@ -8,6 +8,7 @@ import enum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import EDITORS_GROUP, PUBLIC_STATUSES, CityRole, Kind, Status, is_curator
 
@@ -27,6 +28,13 @@ class Action(enum.Enum):
 
 
 CURATOR_ACTIONS = {Action.PUBLISH, Action.RETURN, Action.ARCHIVE}
+# The verbs in the reader's language, for messages ("You may not publish ...").
+VERBS = {
+    "submit": gettext_lazy("submit"),
+    "publish": gettext_lazy("publish"),
+    "return": gettext_lazy("return"),
+    "archive": gettext_lazy("archive"),
+}
 
 
 class TransitionRefused(ValidationError):
@@ -75,35 +83,39 @@ def check_move(user, item, action: Action) -> None:
     """Raise PermissionDenied or TransitionRefused unless the user may make this move now."""
     if action in CURATOR_ACTIONS and not is_curator(user):
         raise PermissionDenied(
-            _("Only curators may %(verb)s “%(item)s”.") % {"verb": action.verb, "item": item}
+            _("Only curators may %(verb)s “%(item)s”.") % {"verb": VERBS[action.verb], "item": item}
         )
     if item.status != action.source:
         raise TransitionRefused(
-            f"“{item}” is {item.get_status_display().lower()}: "
-            f"it cannot be moved with “{action.verb}”."
+            _("“%(item)s” is %(status)s: it cannot be moved with “%(verb)s”.")
+            % {
+                "item": item,
+                "status": item.get_status_display().lower(),
+                "verb": VERBS[action.verb],
+            }
         )
     if not can_move(user, item, action):
         raise PermissionDenied(
-            _("You may not %(verb)s “%(item)s”.") % {"verb": action.verb, "item": item}
+            _("You may not %(verb)s “%(item)s”.") % {"verb": VERBS[action.verb], "item": item}
         )
 
 
 # What a report needs before it goes to review. Each rule names the form field it belongs to,
 # so the same list drives the checks on the form and in the service.
 EVENT_REQUIREMENTS = {
-    "starts_on": "Give the date the event started.",
-    "format": "Say what kind of event it was.",
-    "report": "Write the report of the event.",
-    "cities": "Name at least one participating city.",
-    "challenges": "Pick at least one challenge raised.",
+    "starts_on": gettext_lazy("Give the date the event started."),
+    "format": gettext_lazy("Say what kind of event it was."),
+    "report": gettext_lazy("Write the report of the event."),
+    "cities": gettext_lazy("Name at least one participating city."),
+    "challenges": gettext_lazy("Pick at least one challenge raised."),
 }
 PRACTICE_REQUIREMENTS = {
-    "summary": "Write a summary.",
-    "description": "Describe what was done.",
-    "challenges": "Pick at least one challenge it addresses.",
-    "cities": "Name at least one city behind it.",
+    "summary": gettext_lazy("Write a summary."),
+    "description": gettext_lazy("Describe what was done."),
+    "challenges": gettext_lazy("Pick at least one challenge it addresses."),
+    "cities": gettext_lazy("Name at least one city behind it."),
 }
-NO_PRACTICES = "Add at least one practice shared at the event."
+NO_PRACTICES = gettext_lazy("Add at least one practice shared at the event.")
 # What a public practice must keep when a curator edits it later; the seed data, taken from
 # real documents, often knows no city or date, so the full list above applies to new work only.
 PUBLIC_PRACTICE_REQUIREMENTS = {

@@ -40,7 +40,7 @@ class Theme(SlugKeyedModel):
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Themes are listed in ascending order of this number."
+        default=0, help_text=_("Themes are listed in ascending order of this number.")
     )
 
     class Meta:
@@ -53,7 +53,7 @@ class Challenge(SlugKeyedModel):
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="challenges")
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=150, unique=True)
-    definition = models.TextField(help_text="What the challenge means, in plain language.")
+    definition = models.TextField(help_text=_("What the challenge means, in plain language."))
 
     class Meta:
         ordering = ["name"]

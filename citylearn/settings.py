@@ -98,6 +98,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "citylearn.middleware.allowed_methods_only",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address (/fr/..., /pt/..., English unprefixed), never from a
+    # cookie; a reader arriving from elsewhere on an English address is sent to their language.
+    "django.middleware.locale.LocaleMiddleware",
+    "citylearn.middleware.accept_language_redirect",
     "django.middleware.common.CommonMiddleware",
     # ETags on every GET: a client that revalidates gets a 304 with no body.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -119,6 +123,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
@@ -187,7 +192,13 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
+# The interface in English, French and Portuguese (pt: as written in Mozambique and Portugal).
+# Catalogues live in locale/ (README, "Languages"); the .mo files are compiled by make install.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("pt", "Português")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own date formats (citylearn/formats/): "3 March 2025", not Django's "March 3, 2025".
+FORMAT_MODULE_PATH = ["citylearn.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

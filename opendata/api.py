@@ -7,6 +7,7 @@ not know, a value that is not a slug or names nothing, a page that does not exis
 whose JSON body is keyed by the parameter's name.
 """
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -91,15 +92,19 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         return response
 
 
+def _facet_description(label):
+    return gettext(
+        "%(label)s, by slug. Repeat the parameter for several values: a practice matching "
+        "any of them is listed; different parameters narrow the list."
+    ) % {"label": label}
+
+
 def _facet_parameter(name, label):
     return OpenApiParameter(
         name,
         {"type": "array", "items": {"type": "string"}},
-        description=gettext_lazy(
-            "%(label)s, by slug. Repeat the parameter for several values: a practice matching "
-            "any of them is listed; different parameters narrow the list."
-        )
-        % {"label": label},
+        # Lazy as a whole: the schema is built in the language of the documentation page.
+        description=lazy(_facet_description, str)(label),
         explode=True,
     )
 

@@ -40,7 +40,7 @@ def citation_text(record, address, accessed_on):
         "title": " ".join(record.title.split()),
         "collection": _collection(record),
         "address": address,
-        "day": date_format(accessed_on, "j F Y"),
+        "day": date_format(accessed_on, "DATE_FORMAT"),
     }
 
 

@@ -12,7 +12,7 @@ from itertools import batched
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from .selectors import export_relations
 
@@ -50,7 +50,10 @@ VALUE_SEPARATOR = "; "
 def citation(address, *, accessed_on=None):
     """How to cite an export or a view of the catalogue, with the day it was read."""
     accessed_on = accessed_on or timezone.localdate()
-    return f"CityLearn, good practices catalogue, {address} (accessed {accessed_on.isoformat()})."
+    return gettext("CityLearn, good practices catalogue, %(address)s (accessed %(day)s).") % {
+        "address": address,
+        "day": accessed_on.isoformat(),
+    }
 
 
 def practice_record(row, relations, address):

@@ -1,4 +1,4 @@
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
@@ -19,6 +19,9 @@ class StrictPagination(PageNumberPagination):
 
     page_size = 20
     page_size_query_param = "page_size"
+    # The API documentation page shows these in the reader's language.
+    page_query_description = gettext_lazy("A page number within the paginated result set.")
+    page_size_query_description = gettext_lazy("Number of results to return per page.")
     max_page_size = MAX_PAGE_SIZE
 
     def paginate_queryset(self, queryset, request, view=None):

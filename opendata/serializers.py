@@ -1,6 +1,7 @@
 """What the API shows of each record. Related records appear by slug and name; `address` is the
 record's page on the site, `api_url` its address in the API."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -95,7 +96,9 @@ class OrganisationReference(serializers.ModelSerializer):
 
 
 class SourceReference(serializers.ModelSerializer):
-    link = serializers.URLField(source="url", help_text="Where the source can be read, if known.")
+    link = serializers.URLField(
+        source="url", help_text=_("Where the source can be read, if known.")
+    )
 
     class Meta:
         model = Source
@@ -145,7 +148,8 @@ class PracticeSerializer(PracticeCardSerializer):
     events = EventReference(many=True, read_only=True)
     source = SourceReference(read_only=True)
     quote = serializers.CharField(
-        source="source_quote", help_text="A passage of the source, word for word, that supports it."
+        source="source_quote",
+        help_text=_("A passage of the source, word for word, that supports it."),
     )
     is_archived = serializers.SerializerMethodField()
 
@@ -174,7 +178,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
     api_url = api_url("challenge-detail")
     address = AddressField()
     theme = ThemeReference(read_only=True)
-    practice_count = serializers.IntegerField(read_only=True, help_text="Published practices.")
+    practice_count = serializers.IntegerField(read_only=True, help_text=_("Published practices."))
 
     class Meta:
         model = Challenge
@@ -185,7 +189,7 @@ class CitySerializer(serializers.ModelSerializer):
     api_url = api_url("city-detail")
     address = AddressField()
     country = CountryReference(read_only=True)
-    practice_count = serializers.IntegerField(read_only=True, help_text="Published practices.")
+    practice_count = serializers.IntegerField(read_only=True, help_text=_("Published practices."))
 
     class Meta:
         model = City

@@ -6,6 +6,7 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 
 from cases.caching import cache_public_page
@@ -44,7 +45,7 @@ def practice_export_json(request):
 # Rendered before they are cached: the page cache keeps whole responses.
 @cache_public_page
 def sitemap_index(request):
-    sitemap_url_name = "opendata:sitemap-section"
+    sitemap_url_name = "data:sitemap-section"
     return sitemap_views.index(request, SITEMAPS, sitemap_url_name=sitemap_url_name).render()
 
 
@@ -55,19 +56,28 @@ def sitemap_section(request, section):
 
 @cache_public_page
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("opendata:sitemap-index"))
+    sitemap_url = request.build_absolute_uri(reverse("data:sitemap-index"))
     return render(
         request,
         "opendata/robots.txt",
-        {"sitemap_url": sitemap_url},
+        {
+            "sitemap_url": sitemap_url,
+            # Every language's private pages: English at the root, the others under /fr/, /pt/.
+            "language_prefixes": [
+                "" if code == settings.LANGUAGE_CODE else f"/{code}"
+                for code, _name in settings.LANGUAGES
+            ],
+        },
         content_type="text/plain; charset=utf-8",
     )
 
 
 @cache
-def openapi_schema():
-    """The API's OpenAPI schema, built once per process from the views and serializers."""
-    return SchemaGenerator().get_schema(request=None, public=True)
+def openapi_schema(language=None):
+    """The API's OpenAPI schema, built once per process and language from the views and
+    serializers: its descriptions are in `language` (the active one when not given)."""
+    with translation.override(language or translation.get_language()):
+        return SchemaGenerator().get_schema(request=None, public=True)
 
 
 def _resolve(schema, node):
@@ -93,10 +103,15 @@ def _type_of(schema, node):
     return f"{kind} ({node['format']})" if "format" in node else kind
 
 
-@cache
 def api_reference():
+    """The schema as the documentation page lists it, in the reader's language."""
+    return _api_reference(translation.get_language())
+
+
+@cache
+def _api_reference(language):
     """The schema as the documentation page lists it: endpoints, then record types."""
-    schema = openapi_schema()
+    schema = openapi_schema(language)
     endpoints = []
     for path, methods in schema["paths"].items():
         operation = methods["get"]

@@ -2,7 +2,9 @@ import os
 import shutil
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 # pytest-django's live_server runs in this process; Playwright's sync API runs an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -34,6 +36,13 @@ def empty_cache_and_no_page_cache(settings):
     # lacks) except in tests/test_page_cache.py.
     cache.clear()
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def english_between_tests():
+    # A request to /fr/ leaves French active in this thread; the next test starts in English.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,9 @@ from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
-from django.urls import include, path
+from django.urls import path
+
+from citylearn import urls as site_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ urlpatterns = [
     path("fails/", failing_view),
     path("forbidden/", forbidden_view),
     path("suspicious/", suspicious_view),
-    path("", include("citylearn.urls")),
+    *site_urls.urlpatterns,  # spread in: i18n_patterns may only be used in a root URLconf
 ]
 
 LEAKS = [SECRET_DETAIL, "Traceback", "RuntimeError", "SECRET_KEY", "DATABASES", "settings.py"]

@@ -387,16 +387,14 @@ def test_the_api_says_who_voiced_a_recommendation(client):
 
 
 def test_the_exports_name_the_kind_and_a_citys_roles(client, strategy):
-    data = json.loads(
-        b"".join(client.get(reverse("opendata:practice-export-json")).streaming_content)
-    )
+    data = json.loads(b"".join(client.get(reverse("data:practice-export-json")).streaming_content))
     (row,) = data["practices"]
     assert row["kind"] == "city_practice"
     assert [(city["slug"], city["role"]) for city in row["cities"]] == [
         ("berlin", "did"),
         ("berlin", "presented"),
     ]
-    csv = b"".join(client.get(reverse("opendata:practice-export-csv")).streaming_content)
+    csv = b"".join(client.get(reverse("data:practice-export-csv")).streaming_content)
     header, line = csv.decode().splitlines()[:2]
     assert ",kind," in header
     assert ",city_practice," in line

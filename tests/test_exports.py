@@ -22,8 +22,8 @@ from .factories import make_challenge, make_city, make_event, make_practice, mak
 
 pytestmark = pytest.mark.django_db
 
-CSV_URL = reverse("opendata:practice-export-csv")
-JSON_URL = reverse("opendata:practice-export-json")
+CSV_URL = reverse("data:practice-export-csv")
+JSON_URL = reverse("data:practice-export-json")
 CATALOGUE = reverse("cases:practice-list")
 
 

@@ -1,7 +1,9 @@
 """Security headers on every kind of response, and no cookie on anonymous public pages."""
 
 import pytest
-from django.urls import include, path
+from django.urls import path
+
+from citylearn import urls as site_urls
 
 from .factories import make_user
 from .pages import PAGE_TYPES, PAGES_WITH_FORMS, make_sample_content
@@ -14,7 +16,8 @@ def broken_view(request):
 
 
 # This module doubles as a URLconf: the site plus one page that fails, for the 500 response.
-urlpatterns = [path("broken/", broken_view), path("", include("citylearn.urls"))]
+# The site's own patterns spread in: i18n_patterns may only be used in a root URLconf.
+urlpatterns = [path("broken/", broken_view), *site_urls.urlpatterns]
 
 REQUIRED_DIRECTIVES = [
     "object-src 'none'",

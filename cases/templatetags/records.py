@@ -1,10 +1,13 @@
 """Small pieces of the record pages: when an event took place, a line of facts joined by dots."""
 
 from django import template
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
+from cases.content_language import original
 from cases.models import CityRole
 
 register = template.Library()
@@ -17,7 +20,7 @@ def _time(day, day_format):
 
 
 @register.simple_tag
-def event_dates(event, day_format="j F Y"):
+def event_dates(event, day_format="DATE_FORMAT"):
     """The event's day, or its first and last ("8 July 2025 to 9 July 2025"), as <time> elements;
     "Date not recorded" when the source gives none."""
     if not event.starts_on:
@@ -50,3 +53,48 @@ def city_names(city_links):
         else:
             names[link.city.name] = link.city.name
     return ", ".join(names.values())
+
+
+# Records are written in English (settings.LANGUAGE_CODE); a record may carry its title and summary
+# in the other languages too (title_fr, summary_pt...). Pages in French or Portuguese show those,
+# and mark whatever stays in English with lang="en" so screen readers and translators know.
+
+
+def _translation(record, field):
+    language = get_language()
+    if language == settings.LANGUAGE_CODE:
+        return ""
+    return getattr(record, f"{field}_{language}", "") or ""
+
+
+@register.filter
+def translated(record, field):
+    """The record's `field` ("title", "summary") in the reader's language if it has it, else as
+    written: plain text, for attributes and the page title."""
+    return _translation(record, field) or getattr(record, field)
+
+
+@register.filter
+def in_reader_language(record, field):
+    """The same as HTML: the original wrapped in <span lang="en"> when the page is in another
+    language and the record has no translation of this field."""
+    if get_language() == settings.LANGUAGE_CODE or _translation(record, field):
+        return translated(record, field)
+    return format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, getattr(record, field))
+
+
+@register.simple_tag
+def content_lang(record=None, field=None):
+    """lang="en" on an element that holds what records say, when the page is not in English:
+    <div class="prose"{% content_lang %}>. With a record and a field, nothing when the element
+    shows that field's translation: <p{% content_lang practice "summary" %}>."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return ""
+    if record is not None and _translation(record, field):
+        return ""
+    return mark_safe(f' lang="{settings.LANGUAGE_CODE}"')  # noqa: S308 (a setting, not input)
+
+
+# Text from a record, marked <span lang="en"> on a page in another language, for places an
+# attribute cannot go: {% blocktranslate with city=city.name|original %}.
+register.filter("original", original)

@@ -3,14 +3,17 @@ card meta, schema.org JSON-LD, feed and export addresses of a catalogue view, "C
 
 import html
 import json
+import re
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.template.loader_tags import BLOCK_CONTEXT_KEY
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, strip_tags
+from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from ..citations import citation_bibtex, citation_text
 from ..selectors import catalogue_link_params
@@ -79,6 +82,21 @@ def cite_this(context, record):
     address = context["request"].build_absolute_uri(record.get_absolute_url())
     accessed_on = timezone.localdate()
     return {
-        "text": citation_text(record, address, accessed_on),
+        "text": _title_marked(citation_text(record, address, accessed_on), record),
         "bibtex": citation_bibtex(record, address, accessed_on),
     }
+
+
+def _title_marked(text, record):
+    """The citation with the record's title marked lang="en" on a page in another language."""
+    if get_language() == settings.LANGUAGE_CODE:
+        return text
+    title = escape(" ".join(record.title.split()))
+    marked = format_html('<span lang="{}">{}</span>', settings.LANGUAGE_CODE, title)
+    return mark_safe(escape(text).replace(title, marked, 1))  # noqa: S308 (escaped above)
+
+
+@register.filter
+def code_spans(text):
+    """A schema description with its `quoted` identifiers (enum values) set as <code>."""
+    return mark_safe(re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(text)))  # noqa: S308
