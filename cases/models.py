@@ -125,17 +125,20 @@ class Status(models.TextChoices):
 
 
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.ARCHIVED]
+# The groups the migrations create. They only bundle permissions: no code asks for a group by
+# name, so a permission given to one user directly counts the same (cases.workflow asks).
 CURATORS_GROUP = "Curators"
 EDITORS_GROUP = "Editors"
 
 
-def is_curator(user):
-    # Cached on the user object: templates and views ask more than once per request.
-    if not hasattr(user, "_is_curator"):
-        user._is_curator = user.is_authenticated and (
-            user.is_superuser or user.groups.filter(name=CURATORS_GROUP).exists()
-        )
-    return user._is_curator
+def may_review(user, model) -> bool:
+    """Whether the user holds the review permission of this model (events or practices).
+
+    Django's permissions decide, from a group or given directly; ModelBackend caches them on
+    the user object, so asking again within a request costs no query.
+    """
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.review_{opts.model_name}")
 
 
 class Kind(models.TextChoices):
@@ -180,7 +183,7 @@ class ReviewedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What detail pages may show this user: drafts exist only for author and curators."""
-        if user.is_authenticated and (user.is_superuser or is_curator(user)):
+        if may_review(user, self.model):
             return self
         if user.is_authenticated:
             return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(created_by=user))
