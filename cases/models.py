@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -905,3 +906,26 @@ class PracticeRedirect(models.Model):
         return (self.old_slug,)
 
     natural_key.dependencies = ["cases.goodpractice"]
+
+
+# History (django-reversion): every change to these records, through the site or the admin, is
+# kept as a version with who, when and why. A record's links (cities, challenges, people, tags,
+# statements) are saved with it, so a version shows and restores the record as a whole.
+HISTORY_FOLLOWS = {
+    GoodPractice: ["city_links", "challenge_links", "tagged_items"],
+    Event: ["city_links", "challenge_links", "person_links"],
+    City: [],
+    Person: ["statements", "event_links"],
+}
+for record_model, follow in HISTORY_FOLLOWS.items():
+    reversion.register(record_model, follow=follow)
+for link_model in (
+    PracticeCity,
+    PracticeChallenge,
+    TaggedPractice,
+    EventCity,
+    EventChallenge,
+    EventPerson,
+    Statement,
+):
+    reversion.register(link_model)

@@ -1,3 +1,4 @@
+import reversion
 from django.db import models
 from django.urls import reverse
 
@@ -58,3 +59,7 @@ class Challenge(SlugKeyedModel):
 
     def get_absolute_url(self):
         return reverse("challenges:challenge-detail", args=[self.slug])
+
+
+# History (django-reversion): every change to a challenge is kept as a version.
+reversion.register(Challenge)
