@@ -14,9 +14,11 @@ from cases.models import GoodPractice, PracticeCity, Status
 
 from .editor_helpers import make_report, report_data
 from .factories import (
+    make_challenge,
     make_city,
     make_curator,
     make_editor,
+    make_person,
     make_practice,
     make_user_with_permissions,
 )
@@ -259,3 +261,25 @@ def test_the_history_link_is_not_shown_to_editors(client):
     practice = make_practice()
     client.force_login(make_editor())
     assertNotContains(client.get(practice.get_absolute_url()), history_url(practice))
+
+
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [
+        ("challenges_challenge", make_challenge),
+        ("cases_city", make_city),
+        ("cases_person", make_person),
+    ],
+)
+def test_admin_edits_of_challenges_cities_and_people_are_versions(client, model, factory):
+    record = factory()
+    client.force_login(User.objects.create_superuser("ada", password="x" * 16))
+    url = reverse(f"admin:{model}_change", args=[record.pk])
+    data = form_data(client.get(url))
+    data["name"] = "Renamed in the admin"
+    assert client.post(url, data).status_code == 302
+    version = Version.objects.get_for_object(record).get()
+    assert version.revision.user.username == "ada"
+    assert version.field_dict["name"] == "Renamed in the admin"
+    history = client.get(reverse(f"admin:{model}_history", args=[record.pk]))
+    assertContains(history, reverse(f"admin:{model}_revision", args=[record.pk, version.pk]))
