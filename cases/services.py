@@ -485,6 +485,7 @@ def _fields_restore(record, values) -> None:
     for name, value in values.items():
         if name not in KEPT_ON_RESTORE and name not in linked:
             setattr(record, name, value)
+    _forget_missing_targets(record)
     if hasattr(record, "version"):
         record.version += 1
     try:
@@ -504,6 +505,22 @@ def _fields_restore(record, values) -> None:
             getattr(record, name).set(relation.related_model.objects.filter(pk__in=values[name]))
 
 
+def _forget_missing_targets(record) -> None:
+    """A source, city or person the version names may be gone since: the record cannot point
+    at it (PostgreSQL would refuse only at commit, as a server error)."""
+    for relation in record._meta.concrete_fields:
+        target = getattr(record, relation.attname)
+        if relation.is_relation and target is not None:
+            if _exists(relation.related_model, target):
+                continue
+            if not relation.null:
+                raise RestoreRefused(
+                    _("This version names a %(what)s that no longer exists.")
+                    % {"what": relation.verbose_name}
+                )
+            setattr(record, relation.attname, None)
+
+
 def _links_restore(record, versions) -> None:
     """The record's links as the version had them: others go, the version's come back."""
     kept = {(version.content_type_id, version.object_id) for version in versions}
@@ -521,7 +538,11 @@ def _targets_exist(version) -> bool:
     """Whether every record a link version points at still exists (a city may be gone)."""
     model, values = version.content_type.model_class(), version.field_dict
     return all(
-        field.related_model._default_manager.filter(pk=values[field.attname]).exists()
+        _exists(field.related_model, values[field.attname])
         for field in model._meta.concrete_fields
         if field.is_relation and values.get(field.attname) is not None
     )
+
+
+def _exists(model, pk) -> bool:
+    return model._default_manager.filter(pk=pk).exists()

@@ -20,6 +20,7 @@ from .factories import (
     make_editor,
     make_person,
     make_practice,
+    make_source,
     make_user_with_permissions,
 )
 from .html_forms import form_data
@@ -283,3 +284,16 @@ def test_admin_edits_of_challenges_cities_and_people_are_versions(client, model,
     assert version.field_dict["name"] == "Renamed in the admin"
     history = client.get(reverse(f"admin:{model}_history", args=[record.pk]))
     assertContains(history, reverse(f"admin:{model}_revision", args=[record.pk, version.pk]))
+
+
+def test_a_version_naming_a_source_deleted_since_restores_without_it(curator_client):
+    old_source, new_source = make_source(title="Old report"), make_source(title="New report")
+    practice = make_practice(title="Budget pooling", source=old_source, cities=[make_city()])
+    version = first_version(practice)
+    practice.title, practice.source = "Pooled budgets", new_source
+    practice.save()
+    old_source.delete()
+    response = curator_client.post(restore_url(practice, version), follow=True)
+    assertContains(response, "is restored")
+    practice.refresh_from_db()
+    assert (practice.title, practice.source) == ("Budget pooling", None)
