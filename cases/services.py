@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from challenges.models import Challenge
 
@@ -114,11 +115,12 @@ def _revision(*, user, comment: str):
         yield
 
 
+# Marked for translation here, translated when the version is written.
 MOVE_COMMENTS = {
-    Action.SUBMIT: "Submitted for review",
-    Action.PUBLISH: "Published",
-    Action.RETURN: "Returned to the editor",
-    Action.ARCHIVE: "Archived",
+    Action.SUBMIT: gettext_noop("Submitted for review"),
+    Action.PUBLISH: gettext_noop("Published"),
+    Action.RETURN: gettext_noop("Returned to the editor"),
+    Action.ARCHIVE: gettext_noop("Archived"),
 }
 
 
