@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from reversion.admin import VersionAdmin
 from taggit.models import Tag
 
 from challenges.admin import RelatedCountsAdmin
@@ -30,6 +31,10 @@ from .models import (
 from .search import practice_refresh_search
 from .workflow import Action
 
+# Events, practices, cities and people keep every version (django-reversion's VersionAdmin):
+# each admin save is a version with who and the change message, "History" lists them and
+# restores one, and "Recover deleted …" on the list brings back a deleted record.
+
 
 @admin.register(Country)
 class CountryAdmin(RelatedCountsAdmin):
@@ -45,7 +50,7 @@ class CountryAdmin(RelatedCountsAdmin):
 
 
 @admin.register(City)
-class CityAdmin(RelatedCountsAdmin):
+class CityAdmin(VersionAdmin, RelatedCountsAdmin):
     list_display = ["name", "country", "region", "population_band", "practice_count"]
     list_filter = ["country__region", "population_band", "country"]
     list_select_related = ["country"]
@@ -278,7 +283,7 @@ class EventPersonInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class EventAdmin(ReviewActionsMixin, VersionAdmin):
     list_display = ["title", "starts_on", "format", "place", "status", "created_by", "updated_at"]
     list_filter = ["status", "format", "organisers", "challenges"]
     list_select_related = ["created_by"]
@@ -330,7 +335,7 @@ class GoodPracticeAdminForm(forms.ModelForm):
 
 
 @admin.register(GoodPractice)
-class GoodPracticeAdmin(ReviewActionsMixin, admin.ModelAdmin):
+class GoodPracticeAdmin(ReviewActionsMixin, VersionAdmin):
     form = GoodPracticeAdminForm
     list_display = ["title", "kind", "stage", "status", "source", "created_by", "updated_at"]
     list_filter = [
@@ -402,7 +407,7 @@ class PersonEventInline(EventPersonInline):
 
 
 @admin.register(Person)
-class PersonAdmin(RelatedCountsAdmin):
+class PersonAdmin(VersionAdmin, RelatedCountsAdmin):
     list_display = ["name", "role", "city", "organisation", "statement_count"]
     list_filter = ["organisation", "city__country__region", "events"]
     list_select_related = ["city", "organisation"]

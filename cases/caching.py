@@ -35,13 +35,14 @@ def _bump() -> None:
 
 
 def bump_catalogue_version() -> None:
-    """Invalidate everything cached from the catalogue: now, and again once the write commits.
+    """Invalidate everything cached from the catalogue once the write commits.
 
-    The second bump matters: a reader between the first one and the commit still sees the old
-    rows, and would cache them under the new version.
+    Only on commit: a write that rolls back changed nothing, so it leaves the version (and the
+    cached pages) as they were. A reader before the commit still sees the old rows and caches
+    them under the old version, which nobody reads again after the bump. Outside a transaction
+    Django runs the bump at once. A cache that is down must not fail the committed write.
     """
-    _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_bump, robust=True)
 
 
 def cache_key(kind: str, text: str) -> str:

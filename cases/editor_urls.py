@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import editor_views as views
+from . import history_views
 
 app_name = "editor"
 
@@ -26,6 +27,27 @@ review_patterns = [
     path("", views.review_queue, name="review-queue"),
     path("events/<slug:slug>/", include(review_event_patterns)),
     path("practices/<slug:slug>/archive/", views.practice_archive, name="practice-archive"),
+]
+
+
+def history_patterns(kind):
+    """A record's versions, the compare of two, and the restore of one (cases/history_views)."""
+    record = {"kind": kind}
+    return [
+        path("", history_views.record_history, record, name=f"{kind}-history"),
+        path("compare/", history_views.record_compare, record, name=f"{kind}-compare"),
+        path(
+            "<int:version_id>/restore/",
+            history_views.record_restore,
+            record,
+            name=f"{kind}-restore",
+        ),
+    ]
+
+
+review_patterns += [
+    path("events/<slug:slug>/history/", include(history_patterns("event"))),
+    path("practices/<slug:slug>/history/", include(history_patterns("practice"))),
 ]
 urlpatterns = [
     path("editor/", include(editor_patterns)),

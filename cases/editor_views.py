@@ -4,12 +4,11 @@ Every view checks on the server who may do what, through cases.workflow. Items a
 see are 404; items they may see but not change are 403.
 """
 
-import functools
 import uuid
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
@@ -17,20 +16,25 @@ from django.views.decorators.http import require_POST
 
 from . import services, workflow
 from .forms import ReportForm, ReturnForm
-from .models import Event, GoodPractice, Status, Transition, is_curator
+from .models import Event, GoodPractice, Status, Transition
 from .workflow import Action, TransitionRefused
 
 STATUS_ORDER = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED]
 
 
-def curator_required(view):
-    @functools.wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_curator(request.user):
-            raise PermissionDenied(_("Only curators review reports."))
-        return view(request, *args, **kwargs)
+def permission_or_403(*permissions):
+    """Anonymous readers are sent to sign in; a signed-in user without the permissions gets 403.
 
-    return login_required(wrapped)
+    Permissions decide, whether they come from a group (Curators) or were given directly.
+    """
+
+    def decorator(view):
+        return login_required(permission_required(permissions, raise_exception=True)(view))
+
+    return decorator
+
+
+curator_required = permission_or_403("cases.review_event")
 
 
 class SignInView(auth_views.LoginView):
@@ -270,7 +274,7 @@ def event_archive(request, slug):
     return _archive(request, event)
 
 
-@curator_required
+@permission_or_403("cases.review_goodpractice")
 @require_POST
 def practice_archive(request, slug):
     practice = get_object_or_404(GoodPractice.objects.visible_to(request.user), slug=slug)

@@ -444,3 +444,10 @@ class ReturnForm(forms.Form):
         max_length=5000,
         strip=True,
     )
+
+
+class CompareForm(forms.Form):
+    """The two versions the history page compares, by id (from its radio buttons)."""
+
+    older = forms.IntegerField(min_value=1)
+    newer = forms.IntegerField(min_value=1)

@@ -1,3 +1,4 @@
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -136,17 +137,20 @@ class Status(models.TextChoices):
 
 
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.ARCHIVED]
+# The groups the migrations create. They only bundle permissions: no code asks for a group by
+# name, so a permission given to one user directly counts the same (cases.workflow asks).
 CURATORS_GROUP = "Curators"
 EDITORS_GROUP = "Editors"
 
 
-def is_curator(user):
-    # Cached on the user object: templates and views ask more than once per request.
-    if not hasattr(user, "_is_curator"):
-        user._is_curator = user.is_authenticated and (
-            user.is_superuser or user.groups.filter(name=CURATORS_GROUP).exists()
-        )
-    return user._is_curator
+def may_review(user, model) -> bool:
+    """Whether the user holds the review permission of this model (events or practices).
+
+    Django's permissions decide, from a group or given directly; ModelBackend caches them on
+    the user object, so asking again within a request costs no query.
+    """
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.review_{opts.model_name}")
 
 
 class Kind(models.TextChoices):
@@ -191,7 +195,7 @@ class ReviewedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """What detail pages may show this user: drafts exist only for author and curators."""
-        if user.is_authenticated and (user.is_superuser or is_curator(user)):
+        if may_review(user, self.model):
             return self
         if user.is_authenticated:
             return self.filter(Q(status__in=PUBLIC_STATUSES) | Q(created_by=user))
@@ -851,3 +855,26 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+# History (django-reversion): every change to these records, through the site or the admin, is
+# kept as a version with who, when and why. A record's links (cities, challenges, people, tags,
+# statements) are saved with it, so a version shows and restores the record as a whole.
+HISTORY_FOLLOWS = {
+    GoodPractice: ["city_links", "challenge_links", "tagged_items"],
+    Event: ["city_links", "challenge_links", "person_links"],
+    City: [],
+    Person: ["statements", "event_links"],
+}
+for record_model, follow in HISTORY_FOLLOWS.items():
+    reversion.register(record_model, follow=follow)
+for link_model in (
+    PracticeCity,
+    PracticeChallenge,
+    TaggedPractice,
+    EventCity,
+    EventChallenge,
+    EventPerson,
+    Statement,
+):
+    reversion.register(link_model)

@@ -18,6 +18,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
+import reversion
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.base import DeserializationError
@@ -186,8 +187,11 @@ class SeedReport:
 
 
 @transaction.atomic
+@reversion.create_revision()
 def seed_add_missing() -> SeedReport:
     """Add the seed records that are missing, with their links; change nothing that exists."""
+    # Each record added now starts its history (cases/models.py) with the seed's version.
+    reversion.set_comment("Added from the seed")
     report = SeedReport()
     added_practices, added = {}, set()
     for name in SEED_FIXTURES:
@@ -448,12 +452,15 @@ def _apply(restore: RecordRestore, seed_tags: list[str]) -> None:
 
 
 @transaction.atomic
+@reversion.create_revision()
 def seed_restore(*, slugs: list[str] | None, expected: list[str]) -> list[RecordRestore]:
     """Put back the seed's version of these records, if the plan is still the one shown.
 
     `expected` is what seed_plan_lines() showed the operator; if anyone changed the records
-    since, nothing is restored and SeedChanged is raised.
+    since, nothing is restored and SeedChanged is raised. The restore is a new version in each
+    record's history, so a curator can undo it.
     """
+    reversion.set_comment(RESTORE_COMMENT)
     plan = seed_restore_plan(slugs=slugs, lock=True)
     if seed_plan_lines(plan) != expected:
         raise SeedChanged

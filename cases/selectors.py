@@ -7,16 +7,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from reversion.models import Version
 
 from challenges.models import Challenge, Theme
 
 from .caching import cache_key
 from .models import (
+    HISTORY_FOLLOWS,
     PUBLIC_STATUSES,
     City,
     CityRole,
@@ -567,3 +572,110 @@ def city_page(city) -> dict:
         # The aside's list of challenges links them; the peers name them and say what they did.
         "peers": peers_facing(challenges, exclude=city, limit=PEER_LIMIT),
     }
+
+
+# --- History (django-reversion) -----------------------------------------------------------------
+
+# The links a record keeps with it (cases/models.py registers them with `follow`), as the compare
+# page names them.
+HISTORY_LINKS = {
+    "city_links": _("Cities"),
+    "challenge_links": _("Challenges"),
+    "tagged_items": _("Tags"),
+    "person_links": _("People"),
+}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+def versions_of(record):
+    """The record's versions, newest first, each with its revision and who made it."""
+    return (
+        Version.objects.get_for_object(record)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def link_versions(version) -> list:
+    """The versions of the record's links saved in the same revision as `version`."""
+    model = version.content_type.model_class()
+    relations = [model._meta.get_field(name) for name in reversion_follows(model)]
+    by_content_type = {
+        ContentType.objects.get_for_model(relation.related_model).pk: relation
+        for relation in relations
+    }
+    siblings = version.revision.version_set.filter(content_type__in=by_content_type)
+    return [
+        sibling
+        for sibling in siblings
+        if str(sibling.field_dict[by_content_type[sibling.content_type_id].field.attname])
+        == version.object_id
+    ]
+
+
+def reversion_follows(model) -> list[str]:
+    return [name for name in HISTORY_FOLLOWS.get(model, []) if name in HISTORY_LINKS]
+
+
+def version_changes(older, newer) -> list[FieldChange]:
+    """What differs between two versions of one record, field by field, its links included."""
+    model = newer.content_type.model_class()
+    old_fields, new_fields = older.field_dict, newer.field_dict
+    changes = [
+        FieldChange(str(field.verbose_name), *_shown(field, old_values, new_values))
+        for field in [*model._meta.concrete_fields, *plain_many_to_many(model)]
+        if field.editable and field.attname in new_fields
+        for old_values, new_values in [
+            (old_fields.get(field.attname), new_fields.get(field.attname))
+        ]
+        if _comparable(old_values) != _comparable(new_values)
+    ]
+    old_links, new_links = _links_by_name(older), _links_by_name(newer)
+    for name, label in HISTORY_LINKS.items():
+        before, after = old_links.get(name, []), new_links.get(name, [])
+        if before != after:
+            changes.append(FieldChange(str(label), ", ".join(before), ", ".join(after)))
+    return changes
+
+
+def plain_many_to_many(model) -> list:
+    """The many-to-many fields a version stores as lists of ids (tags come as links)."""
+    return [
+        field for field in model._meta.many_to_many if isinstance(field, models.ManyToManyField)
+    ]
+
+
+def _comparable(value):
+    return sorted(value) if isinstance(value, list) else value
+
+
+def _links_by_name(version) -> dict[str, list[str]]:
+    model = version.content_type.model_class()
+    names = {model._meta.get_field(name).related_model: name for name in reversion_follows(model)}
+    links = defaultdict(list)
+    for link in link_versions(version):
+        links[names[link.content_type.model_class()]].append(link.object_repr)
+    return {name: sorted(reprs) for name, reprs in links.items()}
+
+
+def _shown(field, *values) -> list[str]:
+    """Each value as a reader knows it: a choice's label, a related record's name."""
+    if field.is_relation:
+        ids = {pk for value in values for pk in (value if isinstance(value, list) else [value])}
+        names = {
+            obj.pk: str(obj) for obj in field.related_model._default_manager.filter(pk__in=ids)
+        }
+        return [
+            ", ".join(sorted(names.get(pk, f"#{pk}") for pk in value))
+            if isinstance(value, list)
+            else names.get(value, "" if value is None else f"#{value}")
+            for value in values
+        ]
+    choices = dict(field.flatchoices)
+    return [str(choices.get(value, "" if value is None else value)) for value in values]

@@ -5,18 +5,23 @@ Every status change goes through `item_move`, which asks cases.workflow and reco
 
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from challenges.models import Challenge
 
-from . import workflow
+from . import selectors, workflow
 from .models import (
+    HISTORY_FOLLOWS,
     City,
     CityRole,
     Country,
@@ -96,6 +101,33 @@ class ReportChanges:
     practices: Iterable[PracticeChanges] = ()
     removed_practices: Iterable[GoodPractice] = ()
     new_source: Source | None = None
+
+
+@contextmanager
+def _revision(*, user, comment: str):
+    """Keep what the write changes as a new version of each record, with who and why.
+
+    django-reversion adds every registered record saved inside the block (with the links it
+    follows, cases/models.py) to one revision. Nested blocks join the outer one, so an admin
+    action that calls a service makes one revision, with the service's comment.
+    """
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        yield
+
+
+# Marked for translation here, translated when the version is written.
+MOVE_COMMENTS = {
+    Action.SUBMIT: gettext_noop("Submitted for review"),
+    Action.PUBLISH: gettext_noop("Published"),
+    Action.RETURN: gettext_noop("Returned to the editor"),
+    Action.ARCHIVE: gettext_noop("Archived"),
+}
+
+
+def _move_comment(action: Action, comment: str) -> str:
+    return f"{_(MOVE_COMMENTS[action])}: {comment}" if comment else _(MOVE_COMMENTS[action])
 
 
 def unique_slug(model: type[models.Model], text: str, *, max_length: int = 200) -> str:
@@ -209,6 +241,19 @@ def event_report_save(
     saved report also goes to review: both happen, or neither.
     """
     changes = changes or ReportChanges()
+    comment = _("Created the report") if event.pk is None else _("Saved the report")
+    with _revision(user=user, comment=comment):
+        _event_report_write(event, user=user, changes=changes, creation_token=creation_token)
+        # Outside draft the report is public or about to be: its practices must stay
+        # publishable.
+        if event.status != Status.DRAFT:
+            _raise_problems(event_report_problems(event=event, is_new_work=False))
+    if submit:
+        event_report_submit(event=event, user=user)
+    return event
+
+
+def _event_report_write(event: Event, *, user, changes: ReportChanges, creation_token) -> None:
     if event.pk is None:
         _event_prepare_new(event, user=user, creation_token=creation_token)
     else:
@@ -226,13 +271,6 @@ def event_report_save(
         _practice_save(practice_changes, event=event, user=user)
     for practice in changes.removed_practices:
         _practice_remove_from_report(practice, event=event)
-
-    # Outside draft the report is public or about to be: its practices must stay publishable.
-    if event.status != Status.DRAFT:
-        _raise_problems(event_report_problems(event=event, is_new_work=False))
-    if submit:
-        event_report_submit(event=event, user=user)
-    return event
 
 
 def _event_prepare_new(event: Event, *, user, creation_token: uuid.UUID | None) -> None:
@@ -355,7 +393,8 @@ def item_move(*, item: Event | GoodPractice, action: Action, user, comment: str 
         _raise_problems(problems)
     if isinstance(item, Event) and action is Action.PUBLISH:
         _raise_problems(event_evidence_problems(event=item))
-    _record_move(item, action, user=user, comment=comment)
+    with _revision(user=user, comment=_move_comment(action, comment)):
+        _record_move(item, action, user=user, comment=comment)
     if isinstance(item, GoodPractice) and action in (Action.PUBLISH, Action.ARCHIVE):
         practice_refresh_search(practice_ids=[item.pk])
 
@@ -374,9 +413,10 @@ def _event_report_move(*, event: Event, action: Action, user, comment: str = "")
                 problems += practice_evidence_problems(practice=practice)
         _raise_problems(problems)
     practices = list(report_practices(event).select_for_update())
-    _record_move(event, action, user=user, comment=comment)
-    for practice in practices:
-        _record_move(practice, action, user=user, comment=comment)
+    with _revision(user=user, comment=_move_comment(action, comment)):
+        _record_move(event, action, user=user, comment=comment)
+        for practice in practices:
+            _record_move(practice, action, user=user, comment=comment)
     if action in (Action.PUBLISH, Action.ARCHIVE):
         practice_refresh_search(practice_ids=[practice.pk for practice in practices])
 
@@ -396,3 +436,117 @@ def event_report_return(*, event: Event, user, comment: str) -> None:
 def item_archive(*, item: Event | GoodPractice, user, comment: str = "") -> None:
     # An archived event keeps its practices public: each stands on its own and may be cited.
     item_move(item=item, action=Action.ARCHIVE, user=user, comment=comment)
+
+
+# --- History: restoring a version -----------------------------------------------------------
+
+# Where a record stands in review is not part of its content: a restore keeps the record's
+# status (it moves only through cases.workflow) and counts as a new version of it. Its address
+# stays too, since others cite it.
+KEPT_ON_RESTORE = {
+    "status",
+    "published_at",
+    "review_comment",
+    "version",
+    "slug",
+    "creation_token",
+    "search_vector",
+}
+
+
+class RestoreRefused(ValidationError):
+    """The version cannot stand as the record is now (public records must stay publishable)."""
+
+
+@transaction.atomic
+def record_restore(*, record: Event | GoodPractice, version, user) -> None:
+    """Bring a record and its links back to one of its versions; the restore is a new version."""
+    if not workflow.can_review(user, record):
+        raise PermissionDenied("Only curators restore earlier versions.")
+    stored = type(record).objects.select_for_update().get(pk=record.pk)
+    when = timezone.localtime(version.revision.date_created).strftime("%Y-%m-%d %H:%M")
+    comment = _("Restored the version of %(when)s") % {"when": when}
+    with _revision(user=user, comment=comment):
+        _fields_restore(stored, version.field_dict)
+        _links_restore(stored, selectors.link_versions(version))
+        if isinstance(stored, GoodPractice) and workflow.is_public(stored.status):
+            _raise_problems(
+                practice_problems(
+                    practice=stored, requirements=workflow.PUBLIC_PRACTICE_REQUIREMENTS
+                )
+                + practice_evidence_problems(practice=stored)
+            )
+        if isinstance(stored, Event) and workflow.is_public(stored.status):
+            _raise_problems(event_evidence_problems(event=stored))
+    if isinstance(stored, GoodPractice):
+        practice_refresh_search(practice_ids=[stored.pk])
+
+
+def _fields_restore(record, values) -> None:
+    many_to_many = {field.attname: field for field in selectors.plain_many_to_many(type(record))}
+    # Tags, cities and challenges are links, restored with the other links.
+    linked = {field.attname for field in record._meta.many_to_many}
+    for name, value in values.items():
+        if name not in KEPT_ON_RESTORE and name not in linked:
+            setattr(record, name, value)
+    _forget_missing_targets(record)
+    if hasattr(record, "version"):
+        record.version += 1
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:
+        raise RestoreRefused(
+            _(
+                "This version cannot be restored while the record is %(status)s: it lacks what a "
+                "%(status)s record needs."
+            )
+            % {"status": record.get_status_display().lower()}
+        ) from None
+    for name, relation in many_to_many.items():
+        if name in values:
+            # Records deleted since are left out: a link cannot point at nothing.
+            getattr(record, name).set(relation.related_model.objects.filter(pk__in=values[name]))
+
+
+def _forget_missing_targets(record) -> None:
+    """A source, city or person the version names may be gone since: the record cannot point
+    at it (PostgreSQL would refuse only at commit, as a server error)."""
+    for relation in record._meta.concrete_fields:
+        target = getattr(record, relation.attname)
+        if relation.is_relation and target is not None:
+            if _exists(relation.related_model, target):
+                continue
+            if not relation.null:
+                raise RestoreRefused(
+                    _("This version names a %(what)s that no longer exists.")
+                    % {"what": relation.verbose_name}
+                )
+            setattr(record, relation.attname, None)
+
+
+def _links_restore(record, versions) -> None:
+    """The record's links as the version had them: others go, the version's come back."""
+    kept = {(version.content_type_id, version.object_id) for version in versions}
+    for name in HISTORY_FOLLOWS.get(type(record), []):
+        for link in getattr(record, name).all():
+            content_type = ContentType.objects.get_for_model(link)
+            if (content_type.pk, str(link.pk)) not in kept:
+                link.delete()
+    for version in versions:
+        if _targets_exist(version):
+            version.revert()
+
+
+def _targets_exist(version) -> bool:
+    """Whether every record a link version points at still exists (a city may be gone)."""
+    model, values = version.content_type.model_class(), version.field_dict
+    return all(
+        _exists(field.related_model, values[field.attname])
+        for field in model._meta.concrete_fields
+        if field.is_relation and values.get(field.attname) is not None
+    )
+
+
+def _exists(model, pk) -> bool:
+    return model._default_manager.filter(pk=pk).exists()

@@ -2,6 +2,9 @@
 
 draft → in review → published → archived; a curator may return an item in review to draft.
 Every other move is refused. Services, views and admin actions all ask this module.
+Who may do what is Django's permissions, nothing else: `add_event` to write reports, `change_*`
+to edit one's own drafts, `review_*` to review and correct anything. The Editors and Curators
+groups only bundle them.
 """
 
 import enum
@@ -10,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import EDITORS_GROUP, PUBLIC_STATUSES, CityRole, Kind, Status, is_curator
+from .models import PUBLIC_STATUSES, CityRole, Kind, Status, may_review
 
 
 class Action(enum.Enum):
@@ -41,12 +44,9 @@ class TransitionRefused(ValidationError):
     """A move the workflow does not allow from the item's current status."""
 
 
-def is_editor(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if not hasattr(user, "_is_editor"):
-        user._is_editor = user.groups.filter(name=EDITORS_GROUP).exists()
-    return user._is_editor
+def _permission(item_or_model, action: str) -> str:
+    opts = item_or_model._meta
+    return f"{opts.app_label}.{action}_{opts.model_name}"
 
 
 def is_author(user, item) -> bool:
@@ -54,34 +54,43 @@ def is_author(user, item) -> bool:
 
 
 def can_create(user) -> bool:
-    return is_editor(user) or is_curator(user)
+    return user.has_perm("cases.add_event")
+
+
+def can_review(user, item) -> bool:
+    """Curators: whoever holds the item's review permission, from a group or given directly."""
+    return may_review(user, item)
 
 
 def can_view(user, item) -> bool:
     """Drafts and items in review exist only for their author and for curators."""
     if item.status in (Status.PUBLISHED, Status.ARCHIVED):
         return True
-    return is_author(user, item) or is_curator(user)
+    return is_author(user, item) or can_review(user, item)
 
 
 def can_edit(user, item) -> bool:
     # Editors hand their work over when they submit it; curators may correct anything.
-    if is_curator(user):
+    if can_review(user, item):
         return True
-    return is_author(user, item) and is_editor(user) and item.status == Status.DRAFT
+    return (
+        is_author(user, item)
+        and user.has_perm(_permission(item, "change"))
+        and item.status == Status.DRAFT
+    )
 
 
 def can_move(user, item, action: Action) -> bool:
     if item.status != action.source:
         return False
     if action in CURATOR_ACTIONS:
-        return is_curator(user)
+        return can_review(user, item)
     return can_edit(user, item)
 
 
 def check_move(user, item, action: Action) -> None:
     """Raise PermissionDenied or TransitionRefused unless the user may make this move now."""
-    if action in CURATOR_ACTIONS and not is_curator(user):
+    if action in CURATOR_ACTIONS and not can_review(user, item):
         raise PermissionDenied(
             _("Only curators may %(verb)s “%(item)s”.") % {"verb": VERBS[action.verb], "item": item}
         )

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from reversion.admin import VersionAdmin
 
 from .models import Challenge, Theme
 
@@ -24,7 +25,8 @@ class RelatedCountsAdmin(admin.ModelAdmin):
 
 
 @admin.register(Challenge)
-class ChallengeAdmin(admin.ModelAdmin):
+class ChallengeAdmin(VersionAdmin):
+    # Every version of a challenge is kept: History lists and restores them (django-reversion).
     list_display = ["name", "theme", "slug"]
     list_filter = ["theme"]
     list_select_related = ["theme"]

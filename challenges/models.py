@@ -1,3 +1,4 @@
+import reversion
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -65,3 +66,7 @@ class Challenge(SlugKeyedModel):
         if self.slug in RESERVED_SLUGS:
             message = _("“%(slug)s” is the address of another page: choose another slug.")
             raise ValidationError({"slug": message % {"slug": self.slug}})
+
+
+# History (django-reversion): every change to a challenge is kept as a version.
+reversion.register(Challenge)

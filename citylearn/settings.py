@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    # Every version of the catalogue's records, with who, when and why (cases/history.py).
+    "reversion",
     "challenges",
     "cases",
     "opendata",

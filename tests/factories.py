@@ -2,7 +2,7 @@
 
 import itertools
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -130,3 +130,14 @@ def make_editor(username=None, **fields):
 
 def make_curator(username=None, **fields):
     return make_user(username, groups=[CURATORS_GROUP], **fields)
+
+
+def make_user_with_permissions(username=None, *permissions, **fields):
+    """A user in no group, given these permissions ("app_label.codename") directly."""
+    user = make_user(username, **fields)
+    for permission in permissions:
+        app_label, codename = permission.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user

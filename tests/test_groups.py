@@ -53,3 +53,12 @@ def test_curators_may_review_and_curate_records(permission):
 )
 def test_only_admins_change_the_taxonomy_and_users(permission):
     assert not make_curator().has_perm(permission)
+
+
+@pytest.mark.parametrize(
+    "permission",
+    ["cases.change_person", "cases.view_person", "cases.add_statement", "cases.change_statement"],
+)
+def test_curators_may_correct_people_and_what_they_said(permission):
+    assert make_curator().has_perm(permission)
+    assert not make_editor().has_perm(permission)

@@ -1,4 +1,5 @@
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
@@ -42,27 +43,49 @@ def test_each_query_string_is_cached_apart(client):
     assertNotContains(client.get(CATALOGUE, {"q": "budget"}), "Open data")
 
 
-def test_publishing_through_the_service_shows_the_new_practice_on_a_cached_page(client):
+def test_publishing_through_the_service_shows_the_new_practice_on_a_cached_page(
+    client, django_capture_on_commit_callbacks
+):
     event = make_report(status=Status.IN_REVIEW, practices=1)
     title = event.practices.get().title
     assertNotContains(client.get(CATALOGUE), title)
-    services.event_report_publish(event=event, user=make_curator())
+    # The catalogue version moves when the write commits (the test's transaction never does).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.event_report_publish(event=event, user=make_curator())
     assertContains(client.get(CATALOGUE), title)
 
 
-def test_an_admin_style_save_invalidates_the_cached_pages(client):
+def test_an_admin_style_save_invalidates_the_cached_pages(
+    client, django_capture_on_commit_callbacks
+):
     practice = make_practice(title="Budget pooling")
     assertContains(client.get(CATALOGUE), "Budget pooling")
     practice.title = "Pooled budgets"
-    practice.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        practice.save()
     assertContains(client.get(CATALOGUE), "Pooled budgets")
 
 
-def test_a_tag_change_bumps_the_catalogue_version():
+def test_a_tag_change_bumps_the_catalogue_version(django_capture_on_commit_callbacks):
     practice = make_practice()
     before = catalogue_version()
-    practice.tags.add("procurement")
+    with django_capture_on_commit_callbacks(execute=True):
+        practice.tags.add("procurement")
     assert catalogue_version() > before
+
+
+def test_a_write_that_rolls_back_leaves_the_catalogue_version(django_capture_on_commit_callbacks):
+    practice = make_practice(title="Budget pooling")
+    before = catalogue_version()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        practice.title = "Pooled budgets"
+        practice.save()
+        raise RuntimeError("a later step fails")
+    assert callbacks == [] and catalogue_version() == before
 
 
 def test_a_signed_in_user_never_gets_a_cached_page(client):

@@ -8,20 +8,21 @@ page shows what they typed next to the stored report.
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.urls import reverse
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from cases.models import Event, Status
+from cases.models import CURATORS_GROUP, Event, Status
 
 from .editor_helpers import make_report, report_data
-from .factories import make_curator, make_editor
+from .factories import make_curator, make_editor, make_user_with_permissions
 
 pytestmark = pytest.mark.django_db
 
 STATUSES = [Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED, Status.ARCHIVED]
-USERS = ["anonymous", "editor_a", "editor_b", "curator", "superuser"]
+# "reviewer" holds the review permissions directly, in no group: permissions decide, not groups.
+USERS = ["anonymous", "editor_a", "editor_b", "curator", "reviewer", "superuser"]
 
 # fmt: off
 MATRIX = {  #                draft      in_review  published  archived
@@ -30,6 +31,7 @@ MATRIX = {  #                draft      in_review  published  archived
         "editor_a":   ("200",     "200",     "200",     "200"),
         "editor_b":   ("404",     "404",     "200",     "200"),
         "curator":    ("200",     "200",     "200",     "200"),
+        "reviewer":   ("200",     "200",     "200",     "200"),
         "superuser":  ("200",     "200",     "200",     "200"),
     },
     "edit": {
@@ -37,6 +39,7 @@ MATRIX = {  #                draft      in_review  published  archived
         "editor_a":   ("ok",      "409",     "409",     "409"),
         "editor_b":   ("404",     "404",     "403",     "403"),
         "curator":    ("ok",      "ok",      "ok",      "ok"),
+        "reviewer":   ("ok",      "ok",      "ok",      "ok"),
         "superuser":  ("ok",      "ok",      "ok",      "ok"),
     },
     "submit": {
@@ -44,6 +47,7 @@ MATRIX = {  #                draft      in_review  published  archived
         "editor_a":   ("ok",      "refused", "refused", "refused"),
         "editor_b":   ("404",     "404",     "refused", "refused"),
         "curator":    ("ok",      "refused", "refused", "refused"),
+        "reviewer":   ("ok",      "refused", "refused", "refused"),
         "superuser":  ("ok",      "refused", "refused", "refused"),
     },
     "publish": {
@@ -51,6 +55,7 @@ MATRIX = {  #                draft      in_review  published  archived
         "editor_a":   ("403",     "403",     "403",     "403"),
         "editor_b":   ("403",     "403",     "403",     "403"),
         "curator":    ("refused", "ok",      "refused", "refused"),
+        "reviewer":   ("refused", "ok",      "refused", "refused"),
         "superuser":  ("refused", "ok",      "refused", "refused"),
     },
     "return": {
@@ -58,6 +63,7 @@ MATRIX = {  #                draft      in_review  published  archived
         "editor_a":   ("403",     "403",     "403",     "403"),
         "editor_b":   ("403",     "403",     "403",     "403"),
         "curator":    ("refused", "ok",      "refused", "refused"),
+        "reviewer":   ("refused", "ok",      "refused", "refused"),
         "superuser":  ("refused", "ok",      "refused", "refused"),
     },
     "archive": {
@@ -65,6 +71,7 @@ MATRIX = {  #                draft      in_review  published  archived
         "editor_a":   ("403",     "403",     "403",     "403"),
         "editor_b":   ("403",     "403",     "403",     "403"),
         "curator":    ("refused", "refused", "ok",      "refused"),
+        "reviewer":   ("refused", "refused", "ok",      "refused"),
         "superuser":  ("refused", "refused", "ok",      "refused"),
     },
 }
@@ -91,6 +98,9 @@ def _client_for(who, author):
         "editor_a": lambda: author,
         "editor_b": lambda: make_editor("bea"),
         "curator": lambda: make_curator("carla"),
+        "reviewer": lambda: make_user_with_permissions(
+            "rita", "cases.review_event", "cases.review_goodpractice"
+        ),
         "superuser": lambda: User.objects.create_superuser("root", password="x" * 16),
     }
     if who in users:
@@ -265,3 +275,44 @@ def test_navigation_shows_curators_the_review_queue_and_editors_only_their_repor
 
 def test_login_url_is_the_sites_sign_in_page():
     assert reverse(settings.LOGIN_URL) == "/accounts/login/"
+
+
+def test_an_author_with_the_editor_permissions_but_no_group_writes_and_submits(client):
+    author = make_user_with_permissions(
+        "ines", "cases.add_event", "cases.change_event", "cases.change_goodpractice"
+    )
+    client.force_login(author)
+    assert client.get(reverse("editor:event-create")).status_code == 200
+    event = make_report(status=Status.DRAFT, created_by=author)
+    response = client.post(reverse("editor:event-submit", args=[event.slug]))
+    assert response.status_code == 302
+    assert Event.objects.get(pk=event.pk).status == Status.IN_REVIEW
+
+
+def test_a_group_member_loses_what_the_group_no_longer_grants(client):
+    # The group only bundles permissions: take review_event from Curators and its members
+    # may no longer publish, on the site as in the admin.
+    curators = Group.objects.get(name=CURATORS_GROUP)
+    curators.permissions.remove(Permission.objects.get(codename="review_event"))
+    event = make_report(status=Status.IN_REVIEW)
+    client.force_login(make_curator("carla", is_staff=True))
+    assert client.post(reverse("editor:event-publish", args=[event.slug])).status_code == 403
+    assert client.get(reverse("editor:review-queue")).status_code == 403
+    assertNotContains(client.get(reverse("home")), "Review queue")
+    admin_changelist = reverse("admin:cases_event_changelist")
+    client.post(admin_changelist, {"action": "publish", "_selected_action": [event.pk]})
+    assert Event.objects.get(pk=event.pk).status == Status.IN_REVIEW
+
+
+def test_the_review_permission_given_directly_works_on_the_site_and_in_the_admin(client):
+    reviewer = make_user_with_permissions(
+        "rita", "cases.review_event", "cases.change_event", "cases.view_event", is_staff=True
+    )
+    client.force_login(reviewer)
+    assertContains(client.get(reverse("home")), "Review queue")
+    on_site, in_admin = make_report(status=Status.IN_REVIEW), make_report(status=Status.IN_REVIEW)
+    client.post(reverse("editor:event-publish", args=[on_site.slug]))
+    admin_changelist = reverse("admin:cases_event_changelist")
+    client.post(admin_changelist, {"action": "publish", "_selected_action": [in_admin.pk]})
+    published = Event.objects.filter(status=Status.PUBLISHED)
+    assert set(published.values_list("pk", flat=True)) == {on_site.pk, in_admin.pk}

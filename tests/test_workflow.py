@@ -217,8 +217,9 @@ def test_the_review_queue_query_count_does_not_grow(client, django_assert_num_qu
     for _ in range(4):
         services.event_report_submit(event=make_report(created_by=author), user=author)
     client.force_login(make_curator())
-    # session, user, curator check, the queue with its editors.
-    with django_assert_num_queries(4):
+    # session, user, the review permission (the user's own, then their groups'), the queue
+    # with its editors.
+    with django_assert_num_queries(5):
         client.get(reverse("editor:review-queue"))
 
 
