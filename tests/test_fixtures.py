@@ -119,8 +119,10 @@ def seeded():
 
 
 def dump_catalogue(**options):
-    """Every catalogue row with its values and relations, by natural key."""
+    """Every catalogue row with its values and relations, by natural key. Search's vocabulary
+    (cases.SearchWord) is left out: it is derived from the practices, not part of them."""
     out = io.StringIO()
+    options.setdefault("exclude", ["cases.searchword"])
     call_command(
         "dumpdata", "challenges", "cases", "taggit", natural_foreign=True, stdout=out, **options
     )

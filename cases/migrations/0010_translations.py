@@ -3,12 +3,24 @@
 from django.db import migrations, models
 
 
+def create_delete_trigger(apps, schema_editor):
+    # Adding columns with defaults rebuilds cases_goodpractice on SQLite, which drops the
+    # trigger that keeps the search table clean (0006_search_fts5): create it again.
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(
+            "CREATE TRIGGER IF NOT EXISTS practice_search_delete AFTER DELETE ON "
+            "cases_goodpractice BEGIN DELETE FROM practice_search WHERE rowid = old.id; END"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0009_search_words"),
     ]
 
     operations = [
+        # Undoing this migration rebuilds the table too: the trigger comes back at its end.
+        migrations.RunPython(migrations.RunPython.noop, create_delete_trigger, elidable=False),
         migrations.AddField(
             model_name="event",
             name="summary_fr",
@@ -49,4 +61,5 @@ class Migration(migrations.Migration):
             name="title_pt",
             field=models.CharField(blank=True, max_length=200, verbose_name="title in Portuguese"),
         ),
+        migrations.RunPython(create_delete_trigger, migrations.RunPython.noop, elidable=False),
     ]

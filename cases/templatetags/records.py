@@ -4,7 +4,6 @@ from django import template
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from cases.content_language import original
@@ -92,7 +91,7 @@ def content_lang(record=None, field=None):
         return ""
     if record is not None and _translation(record, field):
         return ""
-    return mark_safe(f' lang="{settings.LANGUAGE_CODE}"')  # noqa: S308 (a setting, not input)
+    return format_html(' lang="{}"', settings.LANGUAGE_CODE)
 
 
 # Text from a record, marked <span lang="en"> on a page in another language, for places an
