@@ -1,6 +1,7 @@
 """Plain factory functions: each creates what it is not given, with readable defaults."""
 
 import itertools
+from importlib import import_module
 
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
@@ -116,7 +117,31 @@ def make_person(*, events=(), statements=(), **fields):
     return person
 
 
+# The groups and what they bundle, as the migrations make them.
+GROUP_PERMISSIONS = {
+    name: list(codenames)
+    for name, codenames in import_module("cases.migrations.0002_groups").GROUPS.items()
+}
+GROUP_PERMISSIONS[CURATORS_GROUP] += [
+    ("cases", codename)
+    for codename in import_module("cases.migrations.0011_curators_people").PEOPLE_PERMISSIONS
+]
+
+
+def ensure_groups(names):
+    """The groups with their permissions. Transactional tests flush every table, the groups the
+    migrations made included; the site asks for permissions, so a bare group would not do."""
+    for name in names:
+        group, _created = Group.objects.get_or_create(name=name)
+        if not group.permissions.exists():
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in GROUP_PERMISSIONS[name]
+            )
+
+
 def make_user(username=None, *, groups=(), password="correct-horse-battery-staple", **fields):
+    ensure_groups(groups)
     user = User.objects.create_user(
         username=username or _unique("user").replace(" ", ""), password=password, **fields
     )
