@@ -267,6 +267,11 @@ class PersonEventReference(serializers.ModelSerializer):
         fields = ["slug", "title", "part", "passage"]
 
 
+def _public_slug(record):
+    """The record's slug when the public may see it; a draft stays unnamed."""
+    return record.slug if record and record.status in PUBLIC_STATUSES else None
+
+
 class StatementSerializer(serializers.ModelSerializer):
     """Something the person said, word for word, with its source; the event and the record it
     backs by slug, when they are public."""
@@ -280,12 +285,10 @@ class StatementSerializer(serializers.ModelSerializer):
         fields = ["quote", "is_reported_speech", "source", "event", "practice"]
 
     def get_event(self, statement) -> str | None:
-        event = statement.event
-        return event.slug if event and event.status in PUBLIC_STATUSES else None
+        return _public_slug(statement.event)
 
     def get_practice(self, statement) -> str | None:
-        practice = statement.practice
-        return practice.slug if practice and practice.status in PUBLIC_STATUSES else None
+        return _public_slug(statement.practice)
 
 
 class PersonSerializer(serializers.ModelSerializer):
