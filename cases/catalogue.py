@@ -9,17 +9,18 @@ parameters and goes back to the first page.
 import re
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
-from .caching import cache_key
-from .filters import FACETS, PracticeFilter, facet_counts, name_selected
+from .catalogue_index import catalogue_index
+from .filters import FACETS, PracticeFilter, name_selected
 from .models import GoodPractice
-from .search import clean_query, corrected_query, parse_question, snippet
+from .search import clean_query, corrected_query, parse_question, ranked_matches, snippet
 from .selectors import (
     PAGE_SIZE,
-    CachedCountPaginator,
-    catalogue_practices,
+    IndexedResults,
     challenge_texts,
     published_practice_count,
 )
@@ -121,24 +122,59 @@ class CatalogueQuery:
         """How many values narrow the result, the search included."""
         return self.filter_count + bool(self.query)
 
-    def _paginator(self):
-        practices = catalogue_practices(
-            self.filter.qs, query=self.query, sort=self.sort, any_word=self.any_word
+    @cached_property
+    def _index(self):
+        return catalogue_index()
+
+    @cached_property
+    def _search(self):
+        """([(id, rank)], places) of the search's matches, or (None, None) without a search.
+
+        When every word finds fewer than ANY_WORD_BELOW practices under the filters, the search
+        (and from then on the facets and suggestions) keeps the practices with any word: one
+        more query.
+        """
+        if not self.query:
+            return None, None
+        published = GoodPractice.objects.published()
+        ranks = ranked_matches(published, self.query)
+        places = self._index.bits_of(pk for pk, _rank in ranks)
+        few = self._index.matching(self.selected, places).bit_count() < ANY_WORD_BELOW
+        if few and parse_question(self.query).can_widen:
+            self.any_word = True
+            self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
+            ranks = ranked_matches(published, self.query, any_word=True)
+            places = self._index.bits_of(pk for pk, _rank in ranks)
+        return ranks, places
+
+    def _matching(self, *, without=None):
+        """Places of the practices that every active filter but `without` keeps ("q": all but
+        the search)."""
+        _ranks, places = self._search
+        return self._index.matching(
+            self.selected, None if without == "q" else places, without=without
         )
-        count_key = cache_key("count", self.filter.state())
-        return CachedCountPaginator(practices, PAGE_SIZE, count_key=count_key)
+
+    def _ids_between(self, start, stop):
+        index, bits = self._index, self._matching()
+        if self.sort == "relevance" and self.query:
+            return index.ranked_ids(self._search[0], bits, start, stop)
+        return index.page_ids(bits, start, stop, by_title=self.sort == "title")
 
     def page(self, number):
         """One page of result cards; when searching, each with a `snippet` of marked matches.
 
-        When every word finds fewer than ANY_WORD_BELOW practices, the search (and from then on
-        the facets and suggestions) keeps the practices with any word: one more count.
+        The catalogue index (cases/catalogue_index.py) counts and picks the page's practices;
+        the search is one query of ids and ranks; then one query reads the page's cards.
         """
-        paginator = self._paginator()
-        if self.query and paginator.count < ANY_WORD_BELOW and parse_question(self.query).can_widen:
-            self.any_word = True
-            self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
-            paginator = self._paginator()
+        self._search  # noqa: B018 (decides any_word before the results are counted)
+        results = IndexedResults(
+            count=self._matching().bit_count(),
+            ids_between=self._ids_between,
+            query=self.query,
+            any_word=self.any_word,
+        )
+        paginator = Paginator(results, PAGE_SIZE)
         self.found = paginator.count
         page = paginator.get_page(number)
         if self.query:
@@ -152,8 +188,11 @@ class CatalogueQuery:
 
     def facet_groups(self):
         """Every facet with its most frequent values (all of them when expanded), for the form."""
-        counts = facet_counts(self.filter)
-        return [self._facet_group(facet, counts[facet]) for facet in FACETS]
+        index = self._index
+        return [
+            self._facet_group(facet, index.counts(facet, self._matching(without=facet)))
+            for facet in FACETS
+        ]
 
     def _facet_group(self, facet, counts):
         active = self.selected.get(facet, [])
@@ -243,7 +282,7 @@ class CatalogueQuery:
         each)."""
         suggestions = []
         for name in [*self.selected, "q"] if self.query else self.selected:
-            count = self.filter.queryset_without(name).count()
+            count = self._matching(without=name).bit_count()
             if count:
                 label = self.filter.filters[name].label
                 url = _without(self.params, name)

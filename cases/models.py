@@ -857,6 +857,17 @@ class SearchWord(models.Model):
         return self.word
 
 
+class CatalogueState(models.Model):
+    """One row: a number that moves when the published catalogue changes, kept in the database
+    so that what is built from the catalogue in a worker's memory (cases/catalogue_index.py)
+    outlives an emptied cache. cases.caching.bump_catalogue_version() moves it on commit."""
+
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"catalogue version {self.version}"
+
+
 # History (django-reversion): every change to these records, through the site or the admin, is
 # kept as a version with who, when and why. A record's links (cities, challenges, people, tags,
 # statements) are saved with it, so a version shows and restores the record as a whole.

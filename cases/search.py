@@ -213,6 +213,10 @@ class SearchBackend:
     def annotate_relevance(self, queryset, question: Question, any_word: bool):
         raise NotImplementedError
 
+    def rank(self, question: Question, any_word: bool):
+        """The expression annotate_relevance() calls `rank`, without the headline."""
+        raise NotImplementedError
+
     def documents(self, practice_ids: Iterable[int]) -> dict[int, object]:
         """What is stored for these practices, by id: for tests and for looking into search."""
         raise NotImplementedError
@@ -266,6 +270,9 @@ class PostgresSearch(SearchBackend):
             matched = Q(search_vector=self._term(term, phrase=term in question.phrases))
             rank += Case(When(matched, then=Value(1.0)), default=Value(0.0))
         return rank
+
+    def rank(self, question, any_word):
+        return self._rank(question, self._query(question, any_word), any_word)
 
     def annotate_relevance(self, queryset, question, any_word):
         search_query = self._query(question, any_word)
@@ -370,6 +377,9 @@ class SQLiteSearch(SearchBackend):
         sql = self._rank.format(rank=rank)
         return RawSQL(sql, [match, *terms], output_field=FloatField())  # noqa: S611
 
+    def rank(self, question, any_word):
+        return self._ranked(question, self._match(question, any_word), any_word)
+
     def annotate_relevance(self, queryset, question, any_word):
         match = self._match(question, any_word)
         return queryset.annotate(
@@ -450,6 +460,17 @@ def annotate_relevance(queryset, query: str, *, any_word: bool = False):
     if not question.terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
     return backend().annotate_relevance(queryset, question, any_word)
+
+
+def ranked_matches(queryset, query: str, *, any_word: bool = False) -> list[tuple[int, float]]:
+    """[(id, rank)] of every practice of the queryset that matches: one query, no headline (the
+    catalogue marks the matches of the 20 practices it shows only)."""
+    question = parse_question(query)
+    if not question.terms:
+        return []
+    search = backend()
+    matching = search.filter(queryset, question, any_word)
+    return list(matching.annotate(rank=search.rank(question, any_word)).values_list("pk", "rank"))
 
 
 def unmatched_words(query: str) -> list[str]:

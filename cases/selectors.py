@@ -76,6 +76,35 @@ class CachedCountPaginator(Paginator):
         return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
 
 
+class IndexedResults:
+    """The catalogue's results as Paginator reads them: a count, and cards read only for the
+    slice a page shows. `ids_between(start, stop)` says which practices, in order (the catalogue
+    index, cases/catalogue_index.py); one query and its prefetches read them, so a deep page
+    costs what the first one does."""
+
+    def __init__(self, *, count, ids_between, query="", any_word=False):
+        self._count = count
+        self.ids_between = ids_between
+        self.query, self.any_word = query, any_word
+
+    def count(self):
+        return self._count
+
+    def __len__(self):
+        return self._count
+
+    def __getitem__(self, key):
+        ids = self.ids_between(key.start or 0, key.stop)
+        if not ids:
+            return []
+        practices = practice_cards(GoodPractice.objects.published().filter(pk__in=ids))
+        if self.query:
+            # The headline (marked matches) of these practices only.
+            practices = annotate_relevance(practices, self.query, any_word=self.any_word)
+        by_id = {practice.pk: practice for practice in practices}
+        return [by_id[pk] for pk in ids if pk in by_id]
+
+
 # Practices
 
 

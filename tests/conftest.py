@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from cases.catalogue_index import forget_catalogue_index
+
 # pytest-django's live_server runs in this process; Playwright's sync API runs an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -36,6 +38,12 @@ def empty_cache_and_no_page_cache(settings):
     # lacks) except in tests/test_page_cache.py.
     cache.clear()
     settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def no_catalogue_index_from_another_test():
+    # Each test's catalogue is new, but its version row may read the same: build it again.
+    forget_catalogue_index()
 
 
 @pytest.fixture(autouse=True)
