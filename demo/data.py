@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from cases.caching import bump_catalogue_version
 from cases.models import (
     Basis,
     City,
@@ -555,6 +556,8 @@ def generate_demo_data(*, practices, seed, progress_stream=None):
     """Make `practices` published practices (plus a few unpublished) and what they refer to."""
     plan = Plan.for_practices(practices)
     Generator(plan, seed, progress_stream).run()
+    # Bulk inserts send no signals: say the catalogue changed (its cached pages, its index).
+    bump_catalogue_version()
     return plan
 
 
