@@ -16,6 +16,8 @@ from django.db.models import F
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from .models import CatalogueState
+
 VERSION_KEY = "catalogue-version"
 
 
@@ -36,31 +38,8 @@ def _bump() -> None:
 
 
 def _move_database_version() -> None:
-    from .models import CatalogueState  # models import this module
-
     if not CatalogueState.objects.update(version=F("version") + 1):
         CatalogueState.objects.get_or_create(pk=1)
-
-
-def _move_database_version_on_commit() -> None:
-    """Register one database move per transaction, however many writes it makes: a bulk clear
-    sends thousands of signals. The callback is found again by its place in the list, which a
-    rollback empties (or cuts back to a savepoint), so a rolled-back write registers anew."""
-    connection = transaction.get_connection()
-    pending = getattr(connection, "_catalogue_move", None)
-    if pending is not None:
-        index, callback = pending
-        queued = connection.run_on_commit
-        if index < len(queued) and queued[index][1] is callback:
-            return
-
-    def callback():
-        connection._catalogue_move = None
-        _move_database_version()
-
-    if connection.in_atomic_block:
-        connection._catalogue_move = (len(connection.run_on_commit), callback)
-    transaction.on_commit(callback)
 
 
 def bump_catalogue_version() -> None:
@@ -72,8 +51,10 @@ def bump_catalogue_version() -> None:
     Django runs the bump at once. A cache that is down must not fail the committed write.
     The version kept in the database (CatalogueState) moves on the same commit.
     """
+    # The database's version first: a reader who sees the new cache version must find it moved
+    # (cases/catalogue_index.py trusts an index built at the database version it read).
+    transaction.on_commit(_move_database_version)
     transaction.on_commit(_bump, robust=True)
-    _move_database_version_on_commit()
 
 
 def cache_key(kind: str, text: str) -> str:

@@ -143,6 +143,7 @@ class CatalogueQuery:
         if few and parse_question(self.query).can_widen:
             self.any_word = True
             self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
+            self.filter.is_valid()  # cleans the form, as the first filter's was
             ranks = ranked_matches(published, self.query, any_word=True)
             places = self._index.bits_of(pk for pk, _rank in ranks)
         return ranks, places

@@ -9,8 +9,8 @@ a facet count is the popcount of an AND; a page of results is the 20 set bits af
 
 The index is rebuilt when the catalogue changes: it is keyed by CatalogueState.version, which
 moves on the commit of any catalogue write (cases.caching.bump_catalogue_version), so emptying
-the cache does not rebuild it. Reading that version is one small query per request. Building
-costs one query per practice table and link table: about 0.1 s at 10,000 practices.
+the cache does not rebuild it (see catalogue_index()). Building costs one query for the
+practices, one for their order by title and one per link table.
 """
 
 import heapq
@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from itertools import islice
 
+from .caching import catalogue_version
 from .models import (
     PUBLIC_STATUSES,
     CatalogueState,
@@ -80,6 +81,7 @@ class CatalogueIndex:
     everything: int  # every place
     values: dict  # {facet: {slug: bitset}}
     names: dict  # {facet: {slug: name}}
+    cache_version: int | None = None  # the cache's catalogue version when last checked
 
     @classmethod
     def build(cls, version):
@@ -194,6 +196,37 @@ class CatalogueIndex:
         )
         return [self.ids[place] for place in islice(matching, start, stop)]
 
+    def best_shared(self, weighted, *, exclude=None, limit):
+        """Ids of the `limit` practices with the highest score, then newest first (then by
+        title): a practice scores `weight` for each value it shares, `weighted` being
+        {facet: ([slugs], weight)}. Scores are added as bit planes (a binary counter per
+        practice, one big-int operation per plane), so the work grows with the values shared,
+        not with the practices that share them."""
+        planes = []
+        for facet, (slugs, weight) in weighted.items():
+            for slug in slugs:
+                for _ in range(weight):
+                    carry, level = self.values[facet].get(slug, 0), 0
+                    while carry:
+                        if level == len(planes):
+                            planes.append(0)
+                        planes[level], carry = planes[level] ^ carry, planes[level] & carry
+                        level += 1
+        if exclude in self.place:
+            # Clear the practice's own bit in every plane: it scores 0.
+            own = ~(1 << self.place[exclude])
+            planes = [plane & own for plane in planes]
+        found = []
+        for score in range((1 << len(planes)) - 1, 0, -1):
+            exactly = self.everything
+            for level, plane in enumerate(planes):
+                exactly &= plane if score >> level & 1 else ~plane
+            if exactly:
+                found += places_of(exactly, 0, limit - len(found))
+                if len(found) >= limit:
+                    break
+        return [self.ids[place] for place in found]
+
     def ranked_ids(self, ranks, bits, start, stop):
         """Ids of the matching practices from the `start`-th to before the `stop`-th by rank,
         then newest first (then by title): `ranks` is [(id, rank)] of the search's matches."""
@@ -217,16 +250,25 @@ def catalogue_version_in_database():
 
 
 def catalogue_index():
-    """The index of the catalogue as it is now: one query to read the version, and a rebuild
-    when it moved since the last build in this worker."""
-    version = catalogue_version_in_database()
+    """The index of the catalogue as it is now, rebuilt when the catalogue moved since the last
+    build in this worker.
+
+    The cache's catalogue version moves on the same commits, just after the database's: while
+    it reads as it did when the index was last checked, no query is needed. When it moved (or
+    the cache was emptied), one small query reads the database's version, and only a version
+    that moved there rebuilds.
+    """
+    cache_version = catalogue_version()
     index = _shared.get("index")
-    if index is None or index.version != version:
-        with _lock:
-            index = _shared.get("index")
-            if index is None or index.version != version:
-                index = CatalogueIndex.build(version)
-                _shared["index"] = index
+    if index is not None and cache_version is not None and index.cache_version == cache_version:
+        return index
+    version = catalogue_version_in_database()
+    with _lock:
+        index = _shared.get("index")
+        if index is None or index.version != version:
+            index = CatalogueIndex.build(version)
+            _shared["index"] = index
+        index.cache_version = cache_version
     return index
 
 

@@ -20,6 +20,7 @@ from reversion.models import Version
 from challenges.models import Challenge, Theme
 
 from .caching import cache_key
+from .catalogue_index import catalogue_index
 from .models import (
     HISTORY_FOLLOWS,
     PUBLIC_STATUSES,
@@ -43,7 +44,6 @@ PAGE_SIZE = 20
 LISTED_PRACTICES = 20
 COUNT_SECONDS = 60 * 60
 RELATED_LIMIT = 4
-RELATED_CANDIDATES = 200
 RELATED_CHALLENGES = 6
 PEER_LIMIT = 6
 PEER_FINDER_LIMIT = 20
@@ -181,47 +181,20 @@ def see_also_of(practice):
     return practice.see_also.published().select_related("source").order_by("title")
 
 
-def related_practices(practice):
-    """Published practices sharing the most challenges (counted twice) and tags with this one."""
-    challenge_links = GoodPractice.challenges.through.objects
-    published = Status.PUBLISHED
-    own_challenges = challenge_links.filter(goodpractice=practice).values("challenge_id")
-    own_tags = TaggedPractice.objects.filter(content_object=practice).values("tag_id")
-    shared_challenges = (
-        challenge_links.filter(goodpractice=OuterRef("pk"), challenge_id__in=own_challenges)
-        .values("goodpractice")
-        .annotate(count=Count("pk"))
-        .values("count")
+def related_practices(practice, *, challenges, tags):
+    """Published practices sharing the most of the practice's `challenges` (counted twice) and
+    `tags` with it, then the newest: scored over the whole catalogue in memory
+    (cases/catalogue_index.py), then one query for their cards and its prefetches."""
+    ids = catalogue_index().best_shared(
+        {
+            "challenge": ([challenge.slug for challenge in challenges], 2),
+            "tag": ([tag.slug for tag in tags], 1),
+        },
+        exclude=practice.pk,
+        limit=RELATED_LIMIT,
     )
-    shared_tags = (
-        TaggedPractice.objects.filter(content_object=OuterRef("pk"), tag_id__in=own_tags)
-        .values("content_object")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    # Score a bounded set: the newest published practices sharing a challenge, and those sharing
-    # a tag. Scoring every published practice cost seconds at 100,000.
-    candidates = [
-        challenge_links.filter(challenge_id__in=own_challenges, goodpractice__status=published)
-        .order_by("-goodpractice_id")
-        .values("goodpractice_id")[:RELATED_CANDIDATES],
-        TaggedPractice.objects.filter(tag_id__in=own_tags, content_object__status=published)
-        .order_by("-content_object_id")
-        .values("content_object_id")[:RELATED_CANDIDATES],
-    ]
-    related = (
-        GoodPractice.objects.published()
-        .filter(Q(pk__in=candidates[0]) | Q(pk__in=candidates[1]))
-        .exclude(pk=practice.pk)
-        .annotate(
-            shared_challenges=Coalesce(Subquery(shared_challenges), Value(0)),
-            shared_tags=Coalesce(Subquery(shared_tags), Value(0)),
-        )
-        .annotate(score=F("shared_challenges") * 2 + F("shared_tags"))
-        .filter(score__gt=0)
-        .order_by("-score", "-published_at", "title")
-    )
-    return practice_cards(related)[:RELATED_LIMIT]
+    cards = {card.pk: card for card in practice_cards(GoodPractice.objects.filter(pk__in=ids))}
+    return [cards[pk] for pk in ids if pk in cards]
 
 
 # Events
@@ -569,17 +542,19 @@ def what_a_person_said(person):
 
 def practice_page(practice) -> dict:
     cities, challenge_links = evidence_of(practice)
+    challenges = [link.challenge for link in challenge_links]
+    tags = list(practice.tags.order_by("name"))
     return {
         "cities": cities,
         "city_list": [city for city, _links in cities],
         "city_names": ", ".join(city.name for city, _links in cities),
         "challenge_links": challenge_links,
-        "challenges": [link.challenge for link in challenge_links],
+        "challenges": challenges,
         "events": events_newest_first(practice.events.public()),
         "people": people_at_events_of(practice),
         "see_also": see_also_of(practice),
-        "tags": practice.tags.order_by("name"),
-        "related": related_practices(practice),
+        "tags": tags,
+        "related": related_practices(practice, challenges=challenges, tags=tags),
     }
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 
+from cases.catalogue_index import catalogue_index
 from cases.models import Region, Status
 
 from .factories import (
@@ -252,7 +253,8 @@ def test_home_query_count_does_not_grow(client, django_assert_num_queries, count
 @pytest.mark.parametrize(
     ("kind", "queries"),
     [
-        # practice, challenge links, city links, events, tags, related + 3 prefetches; and
+        # practice, challenge links, city links, events, tags, related + 3 prefetches (scored
+        # in the catalogue index, issue 13); and
         # for the evidence (issue 10): the records curators linked as "see also", and the
         # people named at its events ("who to ask")
         ("practice", 11),
@@ -271,8 +273,21 @@ def test_home_query_count_does_not_grow(client, django_assert_num_queries, count
 @pytest.mark.parametrize("count", [2, 50])
 def test_detail_query_count_does_not_grow(client, django_assert_num_queries, count, kind, queries):
     records = dict(zip(["challenge", "city", "event", "practice"], _many(count), strict=True))
+    catalogue_index()  # built by an earlier reader (see the test below)
     with django_assert_num_queries(queries):
         client.get(records[kind].get_absolute_url())
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_first_practice_page_after_a_change_builds_the_catalogue_index(
+    client, django_assert_num_queries, count
+):
+    *_others, practice = _many(count)
+    # The 11 of a practice page, and the catalogue index its related practices are scored on
+    # (issue 13): the catalogue's version, the practices newest first and by title, their
+    # challenges, tags, cities and events.
+    with django_assert_num_queries(18):
+        client.get(practice.get_absolute_url())
 
 
 @pytest.mark.parametrize(
