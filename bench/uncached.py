@@ -61,7 +61,7 @@ def pages():
         "home": "/",
         "catalogue": "/practices/",
         "catalogue, challenge + region + stage": (
-            f"/practices/?challenge={challenge}&region={region}&stage=running"
+            f"/practices/?challenge={challenge}&region={region}&stage=pilot"
         ),
         "catalogue, challenge + tag": f"/practices/?challenge={challenge}&tag={tag.slug}",
         "search, common word": f"/practices/?q={common}",

@@ -15,8 +15,12 @@ practices, one for their order by title and one per link table.
 
 import heapq
 import threading
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from itertools import islice
+
+from django.db import connection
 
 from .caching import catalogue_version
 from .models import (
@@ -72,6 +76,63 @@ def places_of(bits, start=0, stop=None):
     return found
 
 
+# The facet of a value's parent: a challenge's theme, a city's country, a country's region.
+PARENT = {"challenge": "theme", "city": "country", "country": "region"}
+_RECORDS = " UNION ALL ".join(
+    [
+        "SELECT 'challenge', id, slug, name, CAST(theme_id AS TEXT) FROM challenges_challenge",
+        "SELECT 'theme', id, slug, name, CAST(NULL AS TEXT) FROM challenges_theme",
+        "SELECT 'tag', id, slug, name, NULL FROM taggit_tag",
+        "SELECT 'city', id, slug, name, CAST(country_id AS TEXT) FROM cases_city",
+        "SELECT 'country', id, slug, name, region FROM cases_country",
+        "SELECT 'event', id, slug, title, NULL FROM cases_event WHERE status IN (%s, %s)",
+    ]
+)
+
+
+PracticeEvent = GoodPractice.events.through
+
+
+def _records():
+    """{facet: {id: (slug, name, parent id or region)}} of every value a link can name: one
+    query over the small tables (challenges, themes, tags, cities, countries, public events)."""
+    records = {facet: {} for facet in FACETS}
+    with connection.cursor() as cursor:
+        cursor.execute(_RECORDS, list(PUBLIC_STATUSES))
+        for facet, pk, slug, name, parent in cursor.fetchall():
+            # Parents come as text (a region is one): ids back to numbers.
+            if parent is not None and facet in ("challenge", "city"):
+                parent = int(parent)
+            records[facet][pk] = (slug, name, parent)
+    # A country's parent is its region, named by the site.
+    records["region"] = {
+        value: (value, label, None) for value, label in CHOICE_NAMES["region"].items()
+    }
+    return records
+
+
+def _grouped(pairs, place):
+    """{value id: [places]} of (practice id, value id) pairs, published practices only."""
+    groups = defaultdict(list)
+    get = place.get
+    for practice_id, value_id in pairs:
+        where = get(practice_id)
+        if where is not None:
+            groups[value_id].append(where)
+    return groups
+
+
+def _merge(values, names, records, facet, key, bits):
+    """OR `bits` into the value `key` (an id, or a region) of `facet`, and up to its parent."""
+    if key not in records[facet]:
+        return
+    slug, name, parent = records[facet][key]
+    values[facet][slug] = values[facet].get(slug, 0) | bits
+    names[facet][slug] = name
+    if parent is not None and facet in PARENT:
+        _merge(values, names, records, PARENT[facet], parent, bits)
+
+
 @dataclass
 class CatalogueIndex:
     version: int
@@ -85,61 +146,45 @@ class CatalogueIndex:
 
     @classmethod
     def build(cls, version):
-        published = GoodPractice.objects.published()
+        # By title in the database's collation, then newest first from that: one query.
         rows = list(
-            published.order_by("-published_at", "title", "pk").values_list("pk", "kind", "stage")
+            GoodPractice.objects.published()
+            .order_by("title", "pk")
+            .values_list("pk", "kind", "stage", "published_at")
         )
-        ids = [row[0] for row in rows]
+        oldest = datetime.min.replace(tzinfo=UTC)
+        newest_first = sorted(
+            range(len(rows)), key=lambda rank: (-(rows[rank][3] or oldest).timestamp(), rank)
+        )
+        ids = [rows[rank][0] for rank in newest_first]
         place = {pk: index for index, pk in enumerate(ids)}
-        by_title = [
-            place[pk] for pk in published.order_by("title", "pk").values_list("pk", flat=True)
-        ]
-        members = {facet: {} for facet in FACETS}
+        by_title = [place[row[0]] for row in rows]
+        records = _records()
+        values = {facet: {} for facet in FACETS}
         names = {facet: {} for facet in FACETS}
-
-        def add(facet, slug, name, practice_id):
-            if practice_id in place:
-                members[facet].setdefault(slug, []).append(place[practice_id])
-                names[facet][slug] = name
-
-        for pk, kind, stage in rows:
-            add("kind", kind, CHOICE_NAMES["kind"].get(kind, kind), pk)
-            add("stage", stage, CHOICE_NAMES["stage"].get(stage, stage), pk)
-        challenge_links = PracticeChallenge.objects.values_list(
-            "goodpractice_id",
-            "challenge__slug",
-            "challenge__name",
-            "challenge__theme__slug",
-            "challenge__theme__name",
-        )
-        for pk, slug, name, theme_slug, theme_name in challenge_links:
-            add("challenge", slug, name, pk)
-            add("theme", theme_slug, theme_name, pk)
-        for pk, slug, name in TaggedPractice.objects.values_list(
-            "content_object_id", "tag__slug", "tag__name"
-        ):
-            add("tag", slug, name, pk)
-        city_links = PracticeCity.objects.values_list(
-            "goodpractice_id",
-            "city__slug",
-            "city__name",
-            "city__country__slug",
-            "city__country__name",
-            "city__country__region",
-        )
-        for pk, slug, name, country_slug, country_name, region in city_links:
-            add("city", slug, name, pk)
-            add("country", country_slug, country_name, pk)
-            add("region", region, CHOICE_NAMES["region"].get(region, region), pk)
-        event_links = GoodPractice.events.through.objects.filter(
-            event__status__in=PUBLIC_STATUSES
-        ).values_list("goodpractice_id", "event__slug", "event__title")
-        for pk, slug, title in event_links:
-            add("event", slug, title, pk)
-        values = {
-            facet: {slug: bitset(places) for slug, places in by_slug.items()}
-            for facet, by_slug in members.items()
-        }
+        for facet, column in (("kind", 1), ("stage", 2)):
+            for value, places in _grouped(((row[0], row[column]) for row in rows), place).items():
+                values[facet][value] = bitset(places)
+                names[facet][value] = CHOICE_NAMES[facet].get(value, value)
+        # Link tables read as pairs of ids, no join; a theme, country or region is the union of
+        # its challenges', cities' or countries' sets.
+        links = [
+            ("challenge", PracticeChallenge.objects.values_list("goodpractice_id", "challenge_id")),
+            ("tag", TaggedPractice.objects.values_list("content_object_id", "tag_id")),
+            ("city", PracticeCity.objects.values_list("goodpractice_id", "city_id")),
+            (
+                "event",
+                GoodPractice.events.through.objects.values_list("goodpractice_id", "event_id"),
+            ),
+        ]
+        for facet, pairs in links:
+            for value_id, places in _grouped(pairs, place).items():
+                if value_id in records[facet]:  # events: public ones only
+                    slug, name, parent = records[facet][value_id]
+                    values[facet][slug] = bitset(places)
+                    names[facet][slug] = name
+                    if parent is not None:
+                        _merge(values, names, records, PARENT[facet], parent, values[facet][slug])
         return cls(
             version=version,
             ids=ids,
