@@ -3,7 +3,7 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/uncached.py [rounds]
 
 For the pages of issue 13 it empties the cache before every request (page cache, facet and
-result counts, the catalogue version) and times Django's test client with production settings
+result counts, the catalogue version; with BENCH_COLD_INDEX=1 the catalogue index too) and times Django's test client with production settings
 (DEBUG off), one request at a time: what one worker spends on a first reader, without the HTTP
 hop (about 1 ms). Prints one line per page: p50 and min in ms, and the SQL queries of the last
 request. The demo data must be there (`manage.py generate_demo_data --tier M`).
@@ -77,10 +77,20 @@ def pages():
     }
 
 
+def forget_index():
+    """With BENCH_COLD_INDEX=1, also drop the worker's catalogue index before each request:
+    the first reader after a publish (cases/catalogue_index.py), who rebuilds it."""
+    if os.environ.get("BENCH_COLD_INDEX") == "1":
+        from cases.catalogue_index import forget_catalogue_index  # noqa: PLC0415 (optional)
+
+        forget_catalogue_index()
+
+
 def measure(client, url, rounds):
     times = []
     for _ in range(rounds):
         cache.clear()
+        forget_index()
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
