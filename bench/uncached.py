@@ -3,10 +3,11 @@
     DATABASE_URL=postgres://... .venv/bin/python bench/uncached.py [rounds]
 
 For the pages of issue 13 it empties the cache before every request (page cache, facet and
-result counts, the catalogue version; with BENCH_COLD_INDEX=1 the catalogue index too) and times Django's test client with production settings
-(DEBUG off), one request at a time: what one worker spends on a first reader, without the HTTP
-hop (about 1 ms). Prints one line per page: p50 and min in ms, and the SQL queries of the last
-request. The demo data must be there (`manage.py generate_demo_data --tier M`).
+result counts, the catalogue version; with BENCH_COLD_INDEX=1 the catalogue index too) and
+times Django's test client with production settings (DEBUG off), one request at a time: what
+one worker spends on a first reader, without the HTTP hop (about 1 ms). Prints one line per
+page: p50 and min in ms, and the SQL queries of the last request. The demo data must be there
+(`manage.py generate_demo_data --tier M`).
 """
 
 import os
@@ -81,7 +82,7 @@ def forget_index():
     """With BENCH_COLD_INDEX=1, also drop the worker's catalogue index before each request:
     the first reader after a publish (cases/catalogue_index.py), who rebuilds it."""
     if os.environ.get("BENCH_COLD_INDEX") == "1":
-        from cases.catalogue_index import forget_catalogue_index  # noqa: PLC0415 (optional)
+        from cases.catalogue_index import forget_catalogue_index
 
         forget_catalogue_index()
 
