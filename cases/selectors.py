@@ -20,6 +20,7 @@ from reversion.models import Version
 from challenges.models import Challenge, Theme
 
 from .caching import cache_key
+from .gaps import cities_of_challenge
 from .models import (
     HISTORY_FOLLOWS,
     PUBLIC_STATUSES,
@@ -551,6 +552,27 @@ def practice_page(practice) -> dict:
         "see_also": see_also_of(practice),
         "tags": practice.tags.order_by("name"),
         "related": related_practices(practice),
+    }
+
+
+def challenge_page(challenge) -> dict:
+    """The challenge's newest practices, the cities facing it, its events and its neighbours."""
+    practices, more_practices = newest_practices(challenge.practices.published())
+    return {
+        "practices": practices,
+        "more_practices": more_practices,
+        "facing": cities_of_challenge(challenge),
+        "events": events_newest_first(challenge.events.published()),
+        "related": related_challenges(challenge),
+    }
+
+
+def person_page(person) -> dict:
+    """Where the sources name the person, what they said and what they voiced."""
+    return {
+        "event_links": events_of_person(person),
+        "statements": what_a_person_said(person),
+        "voiced": person.voiced_practices.public().order_by("title"),
     }
 
 
