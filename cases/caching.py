@@ -70,6 +70,10 @@ def cache_public_page(view):
         if response is not None:
             return response
         response = view(request, *args, **kwargs)
+        # A class-based view answers with a TemplateResponse that renders later: render it now,
+        # to know whether it used a CSRF token and to store the page rather than the template.
+        if hasattr(response, "render"):
+            response.render()
         patch_vary_headers(response, ["Cookie"])
         if (
             response.status_code == 200
