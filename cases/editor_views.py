@@ -10,11 +10,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, workflow
+from . import selectors, services, workflow
 from .forms import ReportForm, ReturnForm
 from .models import Event, GoodPractice, Status, Transition
 from .workflow import Action, TransitionRefused
@@ -70,6 +71,15 @@ def my_reports(request):
     ]
     context = {"by_status": by_status, "can_create": workflow.can_create(request.user)}
     return render(request, "cases/editor/my_reports.html", context)
+
+
+@permission_or_403("cases.add_event")
+def picker_options(request, kind):
+    """What a picker of the report form offers for the typed text (static/js/picker.js)."""
+    if kind not in selectors.PICKER_ROWS:
+        raise Http404
+    options = selectors.picker_options(kind, request.GET.get("q", ""))
+    return JsonResponse({"options": options})
 
 
 @login_required
@@ -133,10 +143,29 @@ def _report_save(request, report, *, token, submit):
         messages.error(request, _incomplete_message(incomplete))
         return _render_form(request, report, token=token)
     if submit:
+        _say_what_was_matched(request, report)
         messages.success(request, _("“%(item)s” was submitted for review.") % {"item": event})
         return redirect("editor:my-reports")
+    _say_what_was_matched(request, report)
     messages.success(request, _("“%(item)s” was saved.") % {"item": event})
     return redirect("editor:event-edit", slug=event.slug)
+
+
+def _say_what_was_matched(request, report):
+    """Name each typed name the catalogue already had, and each record the save added."""
+    for typed, record in report.matched():
+        messages.info(
+            request,
+            _("“%(typed)s” is %(record)s, already in the catalogue.")
+            % {"typed": typed, "record": record},
+        )
+    added = report.added()
+    if added:
+        messages.info(
+            request,
+            _("Added to the catalogue: %(records)s.")
+            % {"records": ", ".join(str(record) for record in added)},
+        )
 
 
 def _creation_token(value):
@@ -167,6 +196,7 @@ def _render_form(request, report, *, token, conflict=None, status=200):
         "event": event,
         "event_form": report.event_form,
         "city_formset": report.city_formset,
+        "people_formset": report.people_formset,
         "practice_formset": report.practice_formset,
         "token": token,
         "report_gaps": report.report_gaps,

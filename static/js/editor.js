@@ -18,6 +18,9 @@
     var form = holder.firstElementChild;
     form.querySelector("legend h3").textContent = "Practice " + (index + 1);
     list.appendChild(form);
+    if (window.cityLearnPickers) {
+      window.cityLearnPickers.setUp(form);
+    }
     total.value = String(index + 1);
     var first = form.querySelector("input[type=text]");
     if (first) {
