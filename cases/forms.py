@@ -262,7 +262,7 @@ class CityPickerField(PickerField):
             country = countries[selectors.normalised(country_key)]
             city = existing.get((country.pk, selectors.normalised(name)))
             if city is not None:
-                self.matched.append((typed_text, city))
+                self.matched.append((typed_text, self.record_label(city)))
                 result.append(city)
             else:
                 result.append(services.NewCity(name=" ".join(name.split()), country=country))
@@ -295,7 +295,7 @@ class OrganiserPickerField(PickerField):
                 raise ValidationError(gettext("An organiser's name is at most 200 characters."))
             organisation = known.get(selectors.normalised(name))
             if organisation is not None:
-                self.matched.append((name, organisation))
+                self.matched.append((name, self.record_label(organisation)))
                 result.append(organisation)
             else:
                 result.append(services.NewOrganisation(name=" ".join(name.split())))
@@ -769,7 +769,9 @@ class ReportForm:
             for form in self.city_formset.forms
             if form.cleaned_data.get("name")
         ]
-        return list(dict.fromkeys(names))
+        # Named twice, as "Tampere" and "tampere", it is one new city (the first spelling).
+        unique = {_new_record_key(name): name for name in reversed(names)}
+        return list(reversed(unique.values()))
 
     def to_changes(self) -> services.ReportChanges:
         """What the (valid) form changes beyond the event's own fields."""
@@ -804,6 +806,11 @@ class ReportForm:
                 form.instance for form in self.practice_formset.deleted_forms if form.instance.pk
             ],
         )
+
+
+def _new_record_key(record):
+    country = getattr(record, "country", None)
+    return (country.pk if country else None, selectors.normalised(record.name))
 
 
 def _add_missing(form, missing):
