@@ -149,6 +149,9 @@ def _report_form(request, event):
         report = ReportForm.with_one_more_practice(event, request.POST)
         return _render_form(request, report, token=token)
     report = ReportForm(event, request.POST)
+    if action == "preview":
+        report.is_complete(is_new_work=event.status == Status.DRAFT)
+        return _render_form(request, report, token=token, preview=report.preview())
     # Review needs a complete report and a public one must stay publishable; a draft needs only
     # its title. What is missing is listed with the field errors, in one round.
     needs_complete = action == "submit" or event.status != Status.DRAFT
@@ -241,7 +244,7 @@ def _render_conflict(request, stored, data):
     return _render_form(request, report, token=None, conflict=conflict, status=409)
 
 
-def _render_form(request, report, *, token, conflict=None, status=200):
+def _render_form(request, report, *, token, conflict=None, preview=None, status=200):
     event = report.event
     context = {
         "event": event,
@@ -253,6 +256,7 @@ def _render_form(request, report, *, token, conflict=None, status=200):
         "report_gaps": report.report_gaps,
         "error_summary": report.error_summary(),
         "conflict": conflict,
+        "preview": preview,
         "can_save": event.pk is None or workflow.can_edit(request.user, event),
         "can_submit": event.pk is None or event.status == Status.DRAFT,
     }

@@ -732,6 +732,39 @@ class ReportForm:
         practices = gettext("Practices shared")
         return summary + [("practices", practices, error) for error in non_form_errors]
 
+    def preview(self) -> dict:
+        """The report and its practices as typed, for the preview: names rather than ids, and
+        for each part the messages of what is still missing (after is_complete)."""
+        cleaned = self.event_form.cleaned_data
+        source = self.event_form.new_source() if "new_source_title" in cleaned else None
+        people_forms = self.people_formset.forms if self.people_formset.is_bound else []
+        return {
+            "event": self.event_form.instance,
+            "organisers": _names(cleaned.get("organisers")),
+            "cities": _names(cleaned.get("cities")) + _names(self.added_cities()),
+            "challenges": _names(cleaned.get("challenges")),
+            "source": source or cleaned.get("source"),
+            "people": [p for form in people_forms if form.is_valid() and (p := form.person())],
+            "missing": _messages(self.event_form),
+            "practices": [
+                {
+                    "practice": form.instance,
+                    "cities": _names(form.cleaned_data.get("cities")),
+                    "challenges": _names(form.cleaned_data.get("challenges")),
+                    "tags": form.cleaned_data.get("tags") or [],
+                    "missing": _messages(form),
+                }
+                for form in self.practice_formset.kept_forms()
+            ],
+        }
+
+    def added_cities(self) -> list:
+        return [
+            services.NewCity(name=form.cleaned_data["name"], country=form.cleaned_data["country"])
+            for form in self.city_formset.forms
+            if form.is_valid() and form.cleaned_data.get("name")
+        ]
+
     def _picker_fields(self):
         people_forms = self.people_formset.forms if self.people_formset.is_bound else []
         forms_ = [self.event_form, *people_forms, *self.practice_formset.kept_forms()]
@@ -806,6 +839,25 @@ class ReportForm:
                 form.instance for form in self.practice_formset.deleted_forms if form.instance.pk
             ],
         )
+
+
+def _names(records) -> list[str]:
+    """What the preview calls each chosen or new record: a city with its country."""
+    names = []
+    for record in records or ():
+        if isinstance(record, City | services.NewCity):
+            names.append(f"{record.name} ({record.country})")
+        else:
+            names.append(getattr(record, "name", None) or str(record))
+    return names
+
+
+def _messages(form) -> list[str]:
+    return [
+        f"{form[name].label}: {error}" if name in form.fields else error
+        for name, errors in form.errors.items()
+        for error in errors
+    ]
 
 
 def _new_record_key(record):
