@@ -43,6 +43,13 @@
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", listbox.id);
     added[kind] = added[kind] || [];
+    // New ones typed before a page came back (an error, a preview) are offered everywhere too.
+    chosen.querySelectorAll("input[value^='new:']").forEach(function (box) {
+      var label = box.parentNode.textContent.trim();
+      if (!added[kind].some(function (option) { return option.value === box.value; })) {
+        added[kind].push({ value: box.value, label: label, chosen: label });
+      }
+    });
     var options = [];
     var active = -1;
     var timer = null;
