@@ -21,6 +21,9 @@
     if (window.cityLearnPickers) {
       window.cityLearnPickers.setUp(form);
     }
+    if (window.cityLearnPracticeFold) {
+      window.cityLearnPracticeFold.setUp(list);
+    }
     total.value = String(index + 1);
     var first = form.querySelector("input[type=text]");
     if (first) {
