@@ -121,7 +121,6 @@ class PickerField(forms.Field):
 
     kind = ""
     model = None
-    add_label = _("Add")
     add_help = ""
     default_error_messages = {
         "invalid_choice": _("“%(value)s” is not one of the choices; search for it again."),
@@ -240,8 +239,8 @@ class CityPickerField(PickerField):
             name, comma, country = line.rpartition(",")
             if not comma or not name.strip():
                 raise ValidationError(
-                    gettext("Give the country after a comma: “%(example)s”, not “%(typed)s”.")
-                    % {"example": gettext("Tampere, Finland"), "typed": line[:80]}
+                    gettext("Give the country after a comma, “Tampere, FI”, not “%(typed)s”.")
+                    % {"typed": line[:80]}
                 )
             wanted.append((line, country, name.strip()))
         if not wanted:

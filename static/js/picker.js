@@ -95,7 +95,7 @@
       listbox.hidden = options.length === 0;
       input.setAttribute("aria-expanded", options.length ? "true" : "false");
       status.textContent = options.length
-        ? picker.dataset.textFound.replace("%s", String(options.length))
+        ? options.length + " " + picker.dataset.textFound
         : picker.dataset.textNone;
     }
 
@@ -154,7 +154,7 @@
       }
       input.value = "";
       close();
-      status.textContent = picker.dataset.textChosen.replace("%s", label);
+      status.textContent = picker.dataset.textChosen + " " + label;
       input.focus();
     }
 
