@@ -180,15 +180,15 @@ class PickerField(forms.Field):
         self.matched = []
         chosen = list(dict.fromkeys(picked.chosen))
         typed = self.typed_names(picked.typed)
-        if len(chosen) > PICKER_MAX_CHOSEN or len(typed) > PICKER_MAX_NEW:
-            raise ValidationError(
-                self.error_messages["too_many"], code="too_many", params={"limit": PICKER_MAX_NEW}
-            )
         new_values = [value for value in chosen if value.startswith(NEW)]
-        if len(new_values) + len(typed) > PICKER_MAX_NEW:
-            raise ValidationError(
-                self.error_messages["too_many"], code="too_many", params={"limit": PICKER_MAX_NEW}
-            )
+        for count, limit in (
+            (len(chosen), PICKER_MAX_CHOSEN),
+            (len(new_values) + len(typed), PICKER_MAX_NEW),
+        ):
+            if count > limit:
+                raise ValidationError(
+                    self.error_messages["too_many"], code="too_many", params={"limit": limit}
+                )
         ids = [value for value in chosen if not value.startswith(NEW)]
         records = self.records(ids)
         for value in ids:
