@@ -9,7 +9,7 @@ from challenges.models import Challenge
 
 from . import selectors, services, workflow
 from .content_language import original
-from .models import City, Country, Event, GoodPractice, Organisation, Source
+from .models import City, Country, Event, GoodPractice, Organisation, Person, Source
 
 MARKDOWN_HELP = _("Markdown is accepted: *emphasis*, lists, [links](https://example.org).")
 
@@ -301,6 +301,27 @@ class OrganiserPickerField(PickerField):
         return result
 
 
+class PersonPickerField(PickerField):
+    """People by id, or new as "new:<name>" (someone typed under People at the event, offered by
+    the script before any save) or typed by name; a known name is reused when saving."""
+
+    kind = "people"
+    model = Person
+
+    def new_label(self, value):
+        return OrganiserPickerField.new_label(self, value)
+
+    def typed_names(self, typed):
+        return OrganiserPickerField.typed_names(self, typed)
+
+    def resolve_new(self, values, typed) -> list:
+        names = [value.strip() for value in values if value.strip()] + typed
+        for name in names:
+            if len(name) > Person._meta.get_field("name").max_length:
+                raise ValidationError(gettext("A person's name is at most 200 characters."))
+        return [services.PersonAtEvent(name=" ".join(name.split())) for name in names]
+
+
 class ChallengePickerField(PickerField):
     kind = "challenges"
     model = Challenge
@@ -543,6 +564,36 @@ def people_initial(event: Event) -> list[dict]:
 
 class PracticeForm(ReportPartForm):
     review_requirements = workflow.PRACTICE_REQUIREMENTS
+    voiced_by_person = PersonPickerField(
+        label=_("Person behind it"),
+        help_text=_(
+            "Who presented it, if the source names one person. Someone added under People at "
+            "the event can be chosen here at once."
+        ),
+    )
+
+    field_order = [
+        "title",
+        "summary",
+        "description",
+        "results",
+        "lessons",
+        "transfer_conditions",
+        "challenges",
+        "cities",
+        "voiced_by_person",
+    ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.voiced_by_person_id and not self.is_bound:
+            self.initial["voiced_by_person"] = [self.instance.voiced_by_person_id]
+
+    def clean(self):
+        cleaned = super().clean()
+        if len(cleaned.get("voiced_by_person") or []) > 1:
+            self.add_error("voiced_by_person", gettext("Choose one at most."))
+        return cleaned
 
     class Meta(ReportPartForm.Meta):
         model = GoodPractice
@@ -751,6 +802,7 @@ class ReportForm:
                     "cities": _names(form.cleaned_data.get("cities")),
                     "challenges": _names(form.cleaned_data.get("challenges")),
                     "tags": form.cleaned_data.get("tags") or [],
+                    "person": _names(form.cleaned_data.get("voiced_by_person")),
                     "missing": _messages(form),
                 }
                 for form in self.practice_formset.kept_forms()
@@ -831,6 +883,7 @@ class ReportForm:
                     challenges=form.cleaned_data["challenges"],
                     cities=form.cleaned_data["cities"],
                     tags=form.cleaned_data.get("tags") or [],
+                    voiced_by_person=(form.cleaned_data.get("voiced_by_person") or [None])[0],
                 )
                 for form in self.practice_formset.kept_forms()
             ],

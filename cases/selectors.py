@@ -741,9 +741,14 @@ def picker_options(kind: str, query: str) -> list[dict]:
 
 def _new_option(kind, name, country, found) -> dict | None:
     name = " ".join(name.split())
-    if kind == "organisers" and not any(normalised(o["label"]) == normalised(name) for o in found):
-        label = _("Add “%(name)s” as a new organiser") % {"name": name}
-        return {"value": f"new:{name}", "label": label, "chosen": f"{name}", "is_new": True}
+    if kind in ("organisers", "people"):
+        if any(normalised(option["label"]) == normalised(name) for option in found):
+            return None
+        if kind == "organisers":
+            label = _("Add “%(name)s” as a new organiser") % {"name": name}
+        else:
+            label = _("Add “%(name)s” as a new person") % {"name": name}
+        return {"value": f"new:{name}", "label": label, "chosen": name, "is_new": True}
     country = countries_by_key().get(normalised(country)) if kind == "cities" else None
     if country is None or cities_by_name([country]).get((country.pk, normalised(name))):
         return None
@@ -769,7 +774,12 @@ def _organisation_rows():
     return list(Organisation.objects.order_by("name").values_list("pk", "name"))
 
 
+def _person_rows():
+    return list(Person.objects.order_by("name").values_list("pk", "name"))
+
+
 PICKER_ROWS = {
+    "people": _person_rows,
     "cities": _city_rows,
     "challenges": challenge_names,
     "organisers": _organisation_rows,

@@ -91,6 +91,9 @@ class NewOrganisation:
         return self.name
 
 
+LEAVE = object()  # a PracticeChanges value that leaves the stored one as it is
+
+
 @dataclass
 class PracticeChanges:
     """A practice of the report as the editor left it, with its many-to-many values."""
@@ -100,6 +103,8 @@ class PracticeChanges:
     challenges: Iterable[Challenge] = ()
     cities: Iterable[City | NewCity] = ()
     tags: list[str] = field(default_factory=list)
+    # LEAVE keeps it as it is; a PersonAtEvent is found by name or added.
+    voiced_by_person: object = LEAVE
 
 
 @dataclass(frozen=True)
@@ -402,6 +407,12 @@ def _person_get_or_create(wanted: PersonAtEvent, *, city, organisation, event) -
     )
 
 
+def _person_behind(person: Person | PersonAtEvent | None, *, event: Event) -> Person | None:
+    if isinstance(person, PersonAtEvent):
+        return _person_get_or_create(person, city=None, organisation=None, event=event)
+    return person
+
+
 def _organisations_get_or_create(
     organisations: Iterable[Organisation | NewOrganisation],
 ) -> list[Organisation]:
@@ -445,6 +456,8 @@ def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPract
         practice.status, practice.slug = stored.status, stored.slug
         practice.version = stored.version + 1
     practice.source = practice.source or event.source
+    if changes.voiced_by_person is not LEAVE:
+        practice.voiced_by_person = _person_behind(changes.voiced_by_person, event=event)
     practice.save()
     practice.events.add(event)
     practice.challenges.set(changes.challenges)

@@ -209,3 +209,26 @@ def test_the_form_of_a_report_at_a_thousand_cities_is_small_and_its_queries_do_n
     assert len(gzip.compress(large)) < 60_000
     assert b"Town 999" not in large and b"Town 5" not in large
     assert abs(len(large) - len(small)) < 100  # nothing on the page grows with the cities
+
+
+def test_a_person_named_at_the_event_is_the_person_behind_a_practice_in_the_same_save(
+    client, editor, countries
+):
+    practice = {**complete_practice_row(), "voiced_by_person": ["new:ANNA  Virtanen"]}
+    data = report_data(
+        title="Side event",
+        practices=[practice],
+        **{
+            "people-TOTAL_FORMS": "1",
+            "people-INITIAL_FORMS": "0",
+            "people-0-name": "Anna Virtanen",
+            "people-0-part": "Speaker",
+        },
+    )
+    client.post(CREATE, data)
+    anna = Person.objects.get()
+    assert GoodPractice.objects.get().voiced_by_person == anna
+    assert EventPerson.objects.get().person == anna
+    # Opened again, the practice shows her as chosen.
+    page = client.get(reverse("editor:event-edit", args=[Event.objects.get().slug]))
+    assertContains(page, f'name="practices-0-voiced_by_person" value="{anna.pk}" checked')

@@ -71,7 +71,9 @@
     function show(found) {
       var taken = chosenValues();
       var query = input.value.split(",")[0];
-      var local = added[kind].filter(function (option) { return matches(option.label, query); });
+      var local = added[kind].filter(function (option) {
+        return option.value && matches(option.label, query);
+      });
       var seen = {};
       options = local.concat(found).filter(function (option) {
         var keep = !seen[option.value] && taken.indexOf(option.value) === -1;
@@ -185,9 +187,28 @@
     input.addEventListener("blur", close);
   }
 
+  // Someone typed under "People at the event" can be chosen as the person behind a practice
+  // before anything is saved: each name box keeps one entry of the people pickers up to date.
+  function offerPeople() {
+    added.people = added.people || [];
+    document.querySelectorAll("input[name^='people-'][name$='-name']").forEach(function (box) {
+      var entry = { value: "", label: "", chosen: "" };
+      added.people.push(entry);
+      function update() {
+        var name = box.value.trim().replace(/\s+/g, " ");
+        entry.value = name ? "new:" + name : "";
+        entry.label = entry.chosen = name;
+      }
+      box.addEventListener("change", update);
+      update();
+    });
+  }
+
   function setUpAll(root) {
     (root || document).querySelectorAll("[data-picker]").forEach(setUp);
   }
+
+  offerPeople();
 
   window.cityLearnPickers = { setUp: setUpAll };
   setUpAll(document);

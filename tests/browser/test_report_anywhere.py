@@ -93,6 +93,8 @@ def test_a_new_editor_reports_an_event_anywhere_in_one_sitting(page, live_server
     fill_practice(
         page, 0, title="Budget in plain words", city_typed="tamp", city="tampere (Finland)"
     )
+    # The speaker typed above is offered as the person behind the practice, before any save.
+    pick(page, "id_practices-0-voiced_by_person", "virtanen", "Anna Virtanen")
     page.get_by_role("button", name="Add another practice").click()
     fill_practice(
         page, 1, title="Open harbour data", city_typed="reykj", city="Reykjavík (Iceland)"
@@ -115,6 +117,7 @@ def test_a_new_editor_reports_an_event_anywhere_in_one_sitting(page, live_server
     speaker = EventPerson.objects.select_related("person__city").get(event=event)
     assert (speaker.part, speaker.person.city.name) == ("Speaker", "tampere")
     practices = {p.title: p for p in GoodPractice.objects.all()}
+    assert practices["Budget in plain words"].voiced_by_person == speaker.person
     assert list(practices["Budget in plain words"].cities.values_list("name", flat=True)) == [
         "tampere"
     ]
