@@ -562,6 +562,21 @@ def people_initial(event: Event) -> list[dict]:
     ]
 
 
+PRACTICE_FIELDS = [
+    "title",
+    "summary",
+    "description",
+    "results",
+    "lessons",
+    "transfer_conditions",
+    "challenges",
+    "cities",
+    "tags",
+    "stage",
+    *TRANSLATION_FIELDS,
+]
+
+
 class PracticeForm(ReportPartForm):
     review_requirements = workflow.PRACTICE_REQUIREMENTS
     voiced_by_person = PersonPickerField(
@@ -572,17 +587,8 @@ class PracticeForm(ReportPartForm):
         ),
     )
 
-    field_order = [
-        "title",
-        "summary",
-        "description",
-        "results",
-        "lessons",
-        "transfer_conditions",
-        "challenges",
-        "cities",
-        "voiced_by_person",
-    ]
+    # The person behind it comes right after its cities.
+    field_order = [*PRACTICE_FIELDS[: PRACTICE_FIELDS.index("cities") + 1], "voiced_by_person"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -597,19 +603,7 @@ class PracticeForm(ReportPartForm):
 
     class Meta(ReportPartForm.Meta):
         model = GoodPractice
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "results",
-            "lessons",
-            "transfer_conditions",
-            "challenges",
-            "cities",
-            "tags",
-            "stage",
-            *TRANSLATION_FIELDS,
-        ]
+        fields = PRACTICE_FIELDS
         widgets = {
             **ReportPartForm.Meta.widgets,
             "description": forms.Textarea(attrs={"rows": 5}),
