@@ -86,3 +86,22 @@ def test_on_a_phone_the_pickers_fit_and_filled_practices_fold(form, width):
     toggle.click()
     expect(page.locator("#id_practices-0-summary")).to_have_value("Buses all night.")
     assert page.evaluate(SMALL_CONTROLS, TARGET) == []
+
+
+def test_without_javascript_typed_names_are_matched_or_added_on_saving(live_server, browser):
+    make_country(name="Finland", code="FI", region=Region.EUROPE)
+    make_city(name="Zürich", country=make_country(name="Switzerland", code="CH"))
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in_as(page, live_server.url, "editor")
+    page.goto(f"{live_server.url}/editor/events/new/")
+    expect(page.locator("#id_cities_add")).not_to_have_attribute("role", "combobox")
+    page.locator("#id_title").fill("Offline day")
+    page.get_by_label("Participating cities").fill("zurich, switzerland; Oulu, FI")
+    page.get_by_role("button", name="Save draft").last.click()
+    expect(page.get_by_text("“zurich, switzerland” is Zürich (Switzerland)")).to_be_visible()
+    expect(page.get_by_text("Added to the catalogue: Oulu (Finland).")).to_be_visible()
+    chosen = page.locator("#id_cities_chosen")
+    expect(chosen.get_by_label("Zürich (Switzerland)")).to_be_checked()
+    expect(chosen.get_by_label("Oulu (Finland)")).to_be_checked()
+    context.close()
