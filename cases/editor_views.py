@@ -196,11 +196,10 @@ def _report_save(request, report, *, token, submit):
     except services.ReportIncomplete as incomplete:
         messages.error(request, _incomplete_message(incomplete))
         return _render_form(request, report, token=token)
+    _say_what_was_matched(request, report)
     if submit:
-        _say_what_was_matched(request, report)
         messages.success(request, _("“%(item)s” was submitted for review.") % {"item": event})
         return redirect("editor:my-reports")
-    _say_what_was_matched(request, report)
     messages.success(request, _("“%(item)s” was saved.") % {"item": event})
     return redirect("editor:event-edit", slug=event.slug)
 
