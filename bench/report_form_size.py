@@ -1,9 +1,10 @@
 """The editor's report form at tier L (issue 11): its size, raw and compressed, and its queries.
 
 Builds a throwaway test database (test_<name>, as the tests do; SQLite unless DATABASE_URL says
-otherwise), adds 1,000 cities in 50 countries, 50 challenges and 300 organisers, writes a report
-with five practices whose cities, challenges and organisers are chosen, and measures the form
-as its editor opens it, with 10 cities and again with 1,000. Prints one line per case.
+otherwise), adds every ISO country, 1,000 cities in 50 of them, 50 challenges and 300
+organisers, writes a report with five practices whose cities, challenges and organisers are
+chosen, and measures the form as its editor opens it, with 10 cities and again with 1,000.
+Prints one line per case.
 
   .venv/bin/python bench/report_form_size.py
   DATABASE_URL=postgres://postgres@127.0.0.1:5432/cl_editor_form .venv/bin/python bench/...
@@ -53,11 +54,13 @@ def measure(client, url):
 
 
 def main():
-    from cases.models import City, Event
+    from cases.countries import countries_add_missing
+    from cases.models import City, Country, Event
     from tests.editor_helpers import complete_practice_row, report_data
-    from tests.factories import make_challenge, make_country, make_editor, make_organisation
+    from tests.factories import make_challenge, make_editor, make_organisation
 
-    countries = [make_country() for _n in range(50)]
+    countries_add_missing()  # every ISO country, as seeding adds them
+    countries = list(Country.objects.all()[:50])
     challenges = [make_challenge() for _n in range(50)]
     organisers = [make_organisation() for _n in range(300)]
     build(10, countries)
@@ -66,7 +69,9 @@ def main():
     city_ids = list(City.objects.values_list("pk", flat=True)[:3])
     practices = [
         {
-            **complete_practice_row(title=f"Practice {n}", challenge=challenges[n]),
+            **complete_practice_row(
+                title=f"Practice {n}", challenge=challenges[n], city=City.objects.first()
+            ),
             "cities": [str(pk) for pk in city_ids],
         }
         for n in range(5)
