@@ -41,7 +41,8 @@ class Country(SlugKeyedModel):
     code = models.CharField(
         max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code in capitals (KE, DE).")
     )
-    region = models.CharField(max_length=20, choices=Region.choices, db_index=True)
+    # Empty only where UN M49 places a country in no region: Antarctica.
+    region = models.CharField(max_length=20, choices=Region.choices, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
