@@ -211,7 +211,8 @@ MAIN_MODELS = [Country, City, Organisation, Source, Event, GoodPractice, Person,
 SAME_IN = {
     "fr": {"description", "format", "source", "sources", "latitude", "longitude", "code",
            "version", "position", "note", "organisation", "organisations", "transition", "place",
-           "part", "date", "comment", "passage", "conditions", "identifiant", "population", "passages"},
+           "part", "date", "comment", "passage", "passages", "conditions", "identifiant",
+           "population"},
     "pt": {"latitude", "longitude", "local", "data", "editor", "no", "a"},
 }  # fmt: skip
 LABEL = re.compile(r'<label[^>]*>(.*?)</label>|<th class="column-[^"]*">(.*?)</th>', re.S)
