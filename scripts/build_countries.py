@@ -35,7 +35,10 @@ from scripts.npm_package import verified_tarball  # noqa: E402
 
 PACKAGE = "cldr-core@48.2.0"
 # From the npm registry's record of that version; a different tarball is refused.
-INTEGRITY = "sha512-zfmLothncSwfv2jlevoSrgI2VGgH8SDGHXst6jUEotHA8nq9Igeg9jzdJDFtBso9pgJuG89DK16TzrmZDdo2Bg=="
+INTEGRITY = (
+    "sha512-zfmLothncSwfv2jlevoSrgI2VGgH8SDGHXst6jUEotHA8nq9"
+    "Igeg9jzdJDFtBso9pgJuG89DK16TzrmZDdo2Bg=="
+)
 CONTAINMENT = "package/supplemental/territoryContainment.json"
 OUTPUT = REPO / "cases" / "data" / "countries.json"
 # The M49 macro-regions, by numeric code, as cases.models.Region names them.
