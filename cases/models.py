@@ -17,6 +17,13 @@ def optional_link(to, **options):
     return models.ForeignKey(to, on_delete=models.SET_NULL, null=True, blank=True, **options)
 
 
+def kept(to, verbose_name, *, optional=False, **options):
+    """A foreign key to a record that may not go while rows point at it; `optional`: may be empty."""
+    if optional:
+        options.update(null=True, blank=True)
+    return models.ForeignKey(to, on_delete=models.PROTECT, verbose_name=verbose_name, **options)
+
+
 def joined(to, related_name, **options):
     """A link row's record at one end: the row goes when the record goes."""
     return models.ForeignKey(to, on_delete=models.CASCADE, related_name=related_name, **options)
@@ -70,9 +77,7 @@ class City(SlugKeyedModel):
 
     name = models.CharField(max_length=150, verbose_name=_("name"))
     slug = models.SlugField(max_length=150, unique=True, verbose_name=_("slug"))
-    country = models.ForeignKey(
-        Country, on_delete=models.PROTECT, related_name="cities", verbose_name=_("country")
-    )
+    country = kept(Country, _("country"), related_name="cities")
     population_band = models.CharField(
         max_length=20,
         choices=PopulationBand.choices,
@@ -269,9 +274,7 @@ class ReviewedRecord(SlugKeyedModel):
 
     title = models.CharField(max_length=200, verbose_name=_("title"))
     slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("source")
-    )
+    source = kept(Source, _("source"), optional=True)
     source_quote = models.TextField(
         blank=True,
         help_text=_("A short passage from the source, word for word, that supports this."),
@@ -345,14 +348,7 @@ class Event(ReviewedRecord):
         help_text=_('Where it took place, e.g. "Nairobi and online".'),
         verbose_name=_("place"),
     )
-    host_city = models.ForeignKey(
-        City,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="hosted_events",
-        verbose_name=_("host city"),
-    )
+    host_city = kept(City, _("host city"), optional=True, related_name="hosted_events")
     format = models.CharField(
         max_length=20, choices=Format.choices, blank=True, verbose_name=_("format")
     )
@@ -636,21 +632,10 @@ class TransitionQuerySet(models.QuerySet):
 class Transition(models.Model):
     """One move of an event report or a practice through the review workflow."""
 
-    event = models.ForeignKey(
-        Event,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="transitions",
-        verbose_name=_("event"),
-    )
-    practice = models.ForeignKey(
-        GoodPractice,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="transitions",
-        verbose_name=_("practice"),
+    # One of the two, never both (see the constraint); the moves go with their record.
+    event = joined(Event, "transitions", null=True, blank=True, verbose_name=_("event"))
+    practice = joined(
+        GoodPractice, "transitions", null=True, blank=True, verbose_name=_("practice")
     )
     from_status = models.CharField(
         max_length=20, choices=Status.choices, verbose_name=_("from status")
@@ -861,30 +846,9 @@ class Person(SlugKeyedModel):
         help_text=_("Their role or title, as the source gives it."),
         verbose_name=_("role"),
     )
-    city = models.ForeignKey(
-        City,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("city"),
-    )
-    organisation = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
-    )
-    source = models.ForeignKey(
-        Source,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("source"),
-    )
+    city = kept(City, _("city"), optional=True, related_name="people")
+    organisation = kept(Organisation, _("organisation"), optional=True, related_name="people")
+    source = kept(Source, _("source"), optional=True, related_name="people")
     passage = passage_field(
         _("The words of the source that name them and their role, copied exactly.")
     )
@@ -948,9 +912,7 @@ class Statement(NaturalKeyed):
         ),
         verbose_name=_("reported speech"),
     )
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, related_name="statements", verbose_name=_("source")
-    )
+    source = kept(Source, _("source"), related_name="statements")
     event = optional_link(
         Event,
         related_name="statements",
