@@ -14,6 +14,11 @@ from .models import City, Country, Event, GoodPractice, Organisation, Person, So
 MARKDOWN_HELP = _("Markdown is accepted: *emphasis*, lists, [links](https://example.org).")
 
 
+def optional_text(label, max_length, help_text=""):
+    """A one-line text box that may stay empty."""
+    return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
+
+
 def with_markdown_help(text):
     """A help text followed by how to format it; lazy, so it is in the reader's language."""
     return format_lazy("{} {}", text, MARKDOWN_HELP)
@@ -384,11 +389,8 @@ class ReportPartForm(forms.ModelForm):
 
 
 class EventForm(ReportPartForm):
-    new_source_title = forms.CharField(
-        label=_("Or a new source: title"),
-        max_length=300,
-        required=False,
-        help_text=_("Only when the source is not in the list above."),
+    new_source_title = optional_text(
+        _("Or a new source: title"), 300, _("Only when the source is not in the list above.")
     )
     new_source_url = forms.URLField(
         label=_("Link to the new source"),
@@ -476,7 +478,7 @@ class EventForm(ReportPartForm):
 
 
 class NewCityForm(forms.Form):
-    name = forms.CharField(label=_("City name"), max_length=150, required=False)
+    name = optional_text(_("City name"), 150)
     country = forms.ModelChoiceField(
         Country.objects.all(),
         label=_("Country"),
@@ -502,19 +504,11 @@ NewCityFormSet = forms.formset_factory(
 class PersonForm(forms.Form):
     """Someone the source names at the event: found by name, or added with the report."""
 
-    name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    role = forms.CharField(
-        label=_("Role or title"),
-        max_length=300,
-        required=False,
-        help_text=_("As the source gives it: mayor of Tampere, head of open data."),
+    name = optional_text(_("Name"), 200)
+    role = optional_text(
+        _("Role or title"), 300, _("As the source gives it: mayor of Tampere, head of open data.")
     )
-    part = forms.CharField(
-        label=_("Part at the event"),
-        max_length=200,
-        required=False,
-        help_text=_("Speaker, chair, contributor."),
-    )
+    part = optional_text(_("Part at the event"), 200, _("Speaker, chair, contributor."))
     city = CityPickerField(label=_("Their city"))
     organisation = OrganiserPickerField(label=_("Their organisation"))
 

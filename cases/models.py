@@ -18,7 +18,7 @@ def optional_link(to, **options):
 
 
 def kept(to, verbose_name, *, optional=False, **options):
-    """A foreign key to a record that may not go while rows point at it; `optional`: may be empty."""
+    """A foreign key to a record that may not go while rows point at it (`optional`: or none)."""
     if optional:
         options.update(null=True, blank=True)
     return models.ForeignKey(to, on_delete=models.PROTECT, verbose_name=verbose_name, **options)
