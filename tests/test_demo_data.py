@@ -203,6 +203,16 @@ def test_clear_keeps_what_others_use_and_unlinks_what_points_at_demo_practices(c
     assert statement.practice is None
 
 
+def test_clear_leaves_postgresqls_foreign_key_checks_on(challenges):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the clear turns its foreign-key checks off while it runs")
+    generate_demo_data(practices=10, seed=1)
+    clear_demo_data()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+
+
 def test_clear_moves_the_catalogue_version_once_and_its_queries_do_not_grow(
     challenges, django_capture_on_commit_callbacks
 ):
