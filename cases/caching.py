@@ -34,15 +34,56 @@ def _bump() -> None:
         cache.set(VERSION_KEY, time.time_ns(), timeout=None)
 
 
-def bump_catalogue_version() -> None:
+class _Writes:
+    """The writes of one transaction: they move the version once between them."""
+
+    is_bumped = False
+
+
+class _Bump:
+    """The on-commit callback of one write; the first of its transaction to run bumps."""
+
+    def __init__(self, writes: _Writes, origin=None):
+        self.writes, self.origin = writes, origin
+
+    def __call__(self) -> None:
+        if not self.writes.is_bumped:
+            self.writes.is_bumped = True
+            _bump()
+
+
+def _pending_bump(connection) -> _Bump | None:
+    """The last bump this transaction registered, if it has not run yet.
+
+    A savepoint that rolls back takes its callbacks out of the list, so the last one left is
+    one the commit will run. (In a test's transaction, which never commits, a test may have
+    run it by hand: then it has bumped, and the next write starts afresh.)
+    """
+    for _, callback, _ in reversed(connection.run_on_commit):
+        if isinstance(callback, _Bump):
+            return None if callback.writes.is_bumped else callback
+    return None
+
+
+def bump_catalogue_version(*, origin=None) -> None:
     """Invalidate everything cached from the catalogue once the write commits.
 
     Only on commit: a write that rolls back changed nothing, so it leaves the version (and the
     cached pages) as they were. A reader before the commit still sees the old rows and caches
     them under the old version, which nobody reads again after the bump. Outside a transaction
     Django runs the bump at once. A cache that is down must not fail the committed write.
+
+    However many writes a transaction makes, the version moves once when it commits: each write
+    registers a callback (so a rolled-back savepoint takes its own away) and they share one
+    flag. `origin` is what delete() was called on: all the rows one delete() removes (a practice
+    and its link rows, or a thousand practices) register a single callback.
     """
-    transaction.on_commit(_bump, robust=True)
+    connection = transaction.get_connection()
+    pending = _pending_bump(connection) if connection.in_atomic_block else None
+    if pending is not None and origin is not None and pending.origin is origin:
+        return
+    writes = pending.writes if pending is not None else _Writes()
+    transaction.on_commit(_Bump(writes, origin), robust=True)
 
 
 def cache_key(kind: str, text: str) -> str:
