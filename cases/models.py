@@ -676,10 +676,16 @@ class KeyManager(models.Manager):
         return self.get(**dict(zip(self.model.key_lookups(), key, strict=True)))
 
 
+def once(name, *fields):
+    """The unique constraint of a link or detail table: its natural key (see `NaturalKeyed`)."""
+    return models.UniqueConstraint(fields=list(fields), name=f"{name}_once")
+
+
 class NaturalKeyed(models.Model):
-    """A row of a link or detail table whose natural key is `key_fields`: a related record
-    stands in the key by its slug, any other field by its value. Fixtures and the seed name
-    rows this way. (Serializers order the related records first without being told.)"""
+    """A row of a link or detail table whose natural key is `key_fields`, by default the fields
+    of its first unique constraint: a related record stands in the key by its slug, any other
+    field by its value. Fixtures and the seed name rows this way. (Serializers order the related
+    records first without being told.)"""
 
     key_fields: tuple[str, ...] = ()
 
@@ -689,14 +695,19 @@ class NaturalKeyed(models.Model):
         abstract = True
 
     @classmethod
+    def natural_key_fields(cls):
+        unique = (c.fields for c in cls._meta.constraints if isinstance(c, models.UniqueConstraint))
+        return cls.key_fields or next(unique)
+
+    @classmethod
     def key_lookups(cls):
         return [
             f"{name}__slug" if cls._meta.get_field(name).is_relation else name
-            for name in cls.key_fields
+            for name in cls.natural_key_fields()
         ]
 
     def natural_key(self):
-        values = (getattr(self, name) for name in self.key_fields)
+        values = (getattr(self, name) for name in self.natural_key_fields())
         return tuple(getattr(value, "slug", value) for value in values)
 
 
@@ -708,7 +719,7 @@ def role_field(roles, default, **options):
 def role_constraints(name, parent, roles):
     """A city has each role on a record once, and only a role the record allows."""
     return [
-        models.UniqueConstraint(fields=[parent, "city", "role"], name=f"{name}_role_once"),
+        once(f"{name}_role", parent, "city", "role"),
         models.CheckConstraint(condition=Q(role__in=roles), name=f"{name}_role_known"),
     ]
 
@@ -744,8 +755,6 @@ class PracticeCity(CityLink):
         )
     )
 
-    key_fields = ("goodpractice", "city", "role")
-
     objects = KeyManager.from_queryset(PracticeCityQuerySet)()
 
     # No default ordering on link models: it would join the city (or challenge, or person) into
@@ -769,8 +778,6 @@ class EventCity(CityLink):
             "Needed before the report is published."
         )
     )
-
-    key_fields = ("event", "city", "role")
 
     class Meta:
         db_table = "cases_event_cities"
@@ -802,17 +809,11 @@ class PracticeChallenge(ChallengeLink):
         _("The words of the source that tie the record to the challenge, copied exactly.")
     )
 
-    key_fields = ("goodpractice", "challenge")
-
     class Meta:
         db_table = "cases_goodpractice_challenges"
         verbose_name = _("challenge of a practice")
         verbose_name_plural = _("challenges of practices")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["goodpractice", "challenge"], name="practice_challenge_once"
-            )
-        ]
+        constraints = [once("practice_challenge", "goodpractice", "challenge")]
 
 
 class EventChallenge(ChallengeLink):
@@ -824,15 +825,11 @@ class EventChallenge(ChallengeLink):
         _("The words of the source that show the challenge was raised, copied exactly.")
     )
 
-    key_fields = ("event", "challenge")
-
     class Meta:
         db_table = "cases_event_challenges"
         verbose_name = _("challenge raised at an event")
         verbose_name_plural = _("challenges raised at events")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "challenge"], name="event_challenge_once"),
-        ]
+        constraints = [once("event_challenge", "event", "challenge")]
 
 
 class Person(SlugKeyedModel):
@@ -886,14 +883,10 @@ class EventPerson(NaturalKeyed):
         blank=True, help_text=_("What the source leaves open."), verbose_name=_("note")
     )
 
-    key_fields = ("event", "person")
-
     class Meta:
         verbose_name = _("person at an event")
         verbose_name_plural = _("people at events")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "person"], name="event_person_once"),
-        ]
+        constraints = [once("event_person", "event", "person")]
 
     def __str__(self):
         return f"{self.person} at {self.event}"
@@ -931,14 +924,12 @@ class Statement(NaturalKeyed):
         verbose_name=_("position"),
     )
 
-    key_fields = ("person", "position")
-
     class Meta:
         verbose_name = _("statement")
         verbose_name_plural = _("statements")
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "position"], name="statement_position_once"),
+            once("statement_position", "person", "position"),
         ]
 
     def __str__(self):
