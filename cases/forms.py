@@ -434,8 +434,7 @@ class EventForm(ReportPartForm):
             **ReportPartForm.Meta.field_classes,
             "organisers": OrganiserPickerField,
         }
-        labels = {
-            **FIELD_LABELS,
+        labels = FIELD_LABELS | {
             "cities": _("Participating cities"),
             "challenges": _("Challenges raised"),
         }
@@ -605,10 +604,9 @@ class PracticeForm(ReportPartForm):
             "lessons": forms.Textarea(attrs={"rows": 3}),
             "transfer_conditions": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = {
-            **FIELD_LABELS,
-            "challenges": _("Challenges it addresses"),
+        labels = FIELD_LABELS | {
             "cities": _("Cities behind it"),
+            "challenges": _("Challenges it addresses"),
         }
         help_texts = {
             "challenges": _("The problems the source says this practice helps with."),
