@@ -14,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 
+from cases.caching import cached_response
 from cases.catalogue import SORTS, CatalogueQuery
 from cases.filters import FACETS, MAX_VALUES_PER_FILTER, PracticeFilter, SlugListField
 from cases.models import Event, GoodPractice
@@ -84,6 +85,24 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
         unknown = [name for name in request.query_params if name not in allowed]
         if unknown:
             raise ValidationError({name: [gettext("Unknown parameter.")] for name in unknown})
+
+    # Anonymous answers are cached like pages (cases/caching.py): by catalogue version, language
+    # and full address. Inside the handler, so the rate limit and the check of unknown
+    # parameters (initial) run first on every request, and a 400 or 404 the handler raises is
+    # never stored.
+    def list(self, request, *args, **kwargs):
+        return self._cached(super().list, request, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._cached(super().retrieve, request, *args, **kwargs)
+
+    def _cached(self, handler, request, *args, **kwargs):
+        def build():
+            # Rendered now, to store the JSON rather than the data; dispatch() finalizes the
+            # response again, which changes nothing on one already rendered.
+            return self.finalize_response(request, handler(request, *args, **kwargs))
+
+        return cached_response(request, build)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
