@@ -7,6 +7,7 @@ not know, a value that is not a slug or names nothing, a page that does not exis
 whose JSON body is keyed by the parameter's name.
 """
 
+from django.http import HttpResponse
 from django.utils.functional import lazy
 from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.types import OpenApiTypes
@@ -98,9 +99,13 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def _cached(self, handler, request, *args, **kwargs):
         def build():
-            # Rendered now, to store the JSON rather than the data; dispatch() finalizes the
-            # response again, which changes nothing on one already rendered.
-            return self.finalize_response(request, handler(request, *args, **kwargs))
+            # Rendered now, and kept as the JSON alone: a DRF Response would pickle its data and
+            # its request, whose view holds the page of records (110 kB, 7 ms to unpickle).
+            response = self.finalize_response(request, handler(request, *args, **kwargs))
+            response.render()
+            return HttpResponse(
+                response.content, status=response.status_code, headers=response.headers
+            )
 
         return cached_response(request, build)
 
