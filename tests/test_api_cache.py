@@ -172,3 +172,11 @@ def test_with_redis_down_the_api_answers_each_time_uncached(client, settings, mo
         assert slugs(client.get(PRACTICES)) == ["budget-pooling"]
     assert len(queries) > 0
     assertNotContains(client.get(PRACTICES, {"challenge": "nothing"}), "budget-pooling", 400)
+
+
+def test_content_negotiation_still_refuses_what_the_api_cannot_send(client):
+    make_practice()
+    assert client.get(PRACTICES).status_code == 200
+    # JSON is the only format: a cached JSON answer is no answer to a client that wants HTML.
+    assert client.get(PRACTICES, headers={"accept": "text/html"}).status_code == 406
+    assert client.get(PRACTICES, headers={"accept": "application/json"}).status_code == 200
