@@ -12,7 +12,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue-version"
@@ -97,33 +97,47 @@ def _is_anonymous(request) -> bool:
     return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def cached_response(request, build):
+    """The anonymous reader's cached answer to this request, else build()'s, stored for the next.
+
+    Keyed by the catalogue version, the language and the full address with its query string.
+    Only a 200 that sets no cookie is stored: an error (a 400 for a bad parameter, a 404) is
+    built afresh each time. Signed-in users always get a fresh answer. A cache that is down
+    (citylearn/cache.py) finds nothing and stores nothing: every answer is built.
+    """
+    if not _is_anonymous(request) or settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
+    # The language is in the address too (/fr/...); naming it keeps each version apart even
+    # for an address that is the same in every language.
+    key = cache_key("page", f"{get_language()} {request.get_full_path()}")
+    response = cache.get(key)
+    if response is not None:
+        return response
+    response = build()
+    # A class-based view answers with a TemplateResponse that renders later: render it now,
+    # to know whether it used a CSRF token and to store the page rather than the template.
+    if hasattr(response, "render"):
+        response.render()
+    patch_vary_headers(response, ["Cookie"])
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that rendered a CSRF token belongs to one reader.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    ):
+        # The ETag ConditionalGetMiddleware would compute on every hit, computed once.
+        if "no-store" not in response.get("Cache-Control", ""):
+            set_response_etag(response)
+        cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+    return response
+
+
 def cache_public_page(view):
     """Serve anonymous readers a whole cached page; signed-in users always get a fresh one."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if not _is_anonymous(request) or settings.PAGE_CACHE_SECONDS <= 0:
-            return view(request, *args, **kwargs)
-        # The language is in the address too (/fr/...); naming it keeps each version apart even
-        # for an address that is the same in every language.
-        key = cache_key("page", f"{get_language()} {request.get_full_path()}")
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = view(request, *args, **kwargs)
-        # A class-based view answers with a TemplateResponse that renders later: render it now,
-        # to know whether it used a CSRF token and to store the page rather than the template.
-        if hasattr(response, "render"):
-            response.render()
-        patch_vary_headers(response, ["Cookie"])
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            # A page that rendered a CSRF token belongs to one reader.
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        return response
+        return cached_response(request, lambda: view(request, *args, **kwargs))
 
     return cached_view
