@@ -85,9 +85,10 @@ def ensure_data(tier, seed):
 
 def pages():
     published = GoodPractice.objects.published()
-    challenge = (
-        Challenge.objects.annotate(uses=Count("practices")).order_by("-uses", "slug").first()
-    )
+    # The two challenges with the most practices.
+    challenge, second = Challenge.objects.annotate(uses=Count("practices")).order_by(
+        "-uses", "slug"
+    )[:2]
     tag = (
         Tag.objects.filter(slug__startswith=PREFIX)
         .annotate(uses=Count("cases_taggedpractice_items"))
@@ -104,12 +105,19 @@ def pages():
         "home": "/",
         "catalogue": "/practices/",
         "catalogue, 2 filters": f"/practices/?challenge={challenge.slug}&tag={tag.slug}",
+        "catalogue, challenge + region + stage": (
+            f"/practices/?challenge={challenge.slug}&region={city.country.region}&stage=pilot"
+        ),
         "search, common word": f"/practices/?q={common}",
+        "search, common word + a challenge": f"/practices/?q={common}&challenge={challenge.slug}",
         "search, rare word": f"/practices/?q={rare}",
         "deep page": f"/practices/?page={deep_page}",
         "practice detail": practice.get_absolute_url(),
         "city page": city.get_absolute_url(),
         "peer finder": f"/peers/?challenge={challenge.slug}",
+        "peer finder, two challenges": (
+            f"/peers/?challenge={challenge.slug}&challenge={second.slug}"
+        ),
         "map": "/map/",
         "API, practices filtered + searched": (
             f"/api/practices/?challenge={challenge.slug}&q={common}"

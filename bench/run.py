@@ -1,24 +1,27 @@
-"""`make bench`: what the pages an official uses cost, as ratios to the cheapest request.
+"""`make bench`: what each page costs the first reader (uncached) and the next ones (cached).
 
 For each tier (M, then L) it prepares a PostgreSQL database (bench/prepare.py: migrate, seed,
-demo data, SQL query counts, page sizes), starts gunicorn with production settings on a free
-loopback port, and measures with wrk in short windows that alternate each page with /healthz,
-the floor, so that a noisy machine slows both alike. It prints one table per tier, how p50
-grows from tier M to tier L, and a short soak at 64 connections; the same report is saved to
+demo data, SQL query counts, page sizes) and starts gunicorn with production settings and one
+worker on a free loopback port. It then asks for every page in turn, one request at a time, in
+rounds: /healthz (the floor), the page with the cache emptied just before (the worker empties
+it on the header X-Bench-Empty-Cache, see bench/uncached_wsgi.py) and the page again, now
+cached. It reports the p50 of each, the targets of issue 13 (uncached p50 within 30 ms at tier
+M and 60 ms at tier L, cached within 2x the floor, at most 2x growth from M to L) met or
+missed, one table per tier, the M and L columns side by side, and a short soak at 64
+connections (wrk, one worker per core) at the first tier. The report is saved to
 bench/results/latest.md.
 
 Environment (all optional):
   DATABASE_URL       tier M database (default postgres://postgres@127.0.0.1:5432/citylearn_bench);
                      tier L uses the same name with "_l" appended
-  BENCH_TIERS        "M L" (default); "M" alone skips the growth column
-  BENCH_WINDOW       seconds per wrk window (default 2)
-  BENCH_ROUNDS       page/floor alternations per page (default 3)
-  BENCH_CONNECTIONS  wrk connections while measuring pages (default 4)
-  BENCH_SOAK         seconds of the 64-connection soak at tier M (default 10; the issue's is 60)
+  BENCH_TIERS        "M L" (default); "M" alone leaves the L columns empty
+  BENCH_SAMPLES      rounds per page: requests uncached, cached and to the floor (default 5)
+  BENCH_SOAK         seconds of the 64-connection soak at the first tier (default 10; 0: none)
   BENCH_SEED         demo data seed (default 1)
 """
 
 # ruff: noqa: S603 (every command here is built from fixed paths and numbers, no user input)
+import http.client
 import json
 import os
 import re
@@ -105,20 +108,25 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def start_gunicorn(environment):
+def start_gunicorn(environment, *, workers=WORKERS, application="citylearn.wsgi"):
     port = free_port()
     command = [
         GUNICORN,
-        "citylearn.wsgi",
+        application,
         "--config",
         str(BASE_DIR / "gunicorn.conf.py"),
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        str(WORKERS),
+        str(workers),
         "--no-control-socket",
         "--max-requests",
         "0",
+        # bench/uncached_wsgi.py is found there; a slow uncached page must not be killed.
+        "--pythonpath",
+        str(BASE_DIR / "bench"),
+        "--timeout",
+        "120",
     ]
     server = subprocess.Popen(command, env=environment, cwd=BASE_DIR)
     base = f"http://127.0.0.1:{port}"
@@ -132,6 +140,68 @@ def start_gunicorn(environment):
     server.terminate()
     raise SystemExit("gunicorn did not answer /healthz within 10 s")
 
+
+def stop(server):
+    server.terminate()
+    server.wait(timeout=30)
+
+
+# --- One request at a time: what a page costs a reader, uncached and cached ------------------
+
+EMPTY_CACHE = "X-Bench-Empty-Cache"
+# Issue 13's targets.
+# Tier S, to try the benchmark itself quickly, is held to tier M's target.
+UNCACHED_TARGET_MS = {"S": 30, "M": 30, "L": 60}
+CACHED_TARGET_X_FLOOR = 2
+GROWTH_TARGET = 2
+
+
+def request_ms(base, path, *, empty_cache=False):
+    """One GET on a new connection (gunicorn's sync workers close each one); its status and
+    how long it took from connecting to the last byte, in milliseconds."""
+    address = urlsplit(base)
+    headers = {"X-Forwarded-Proto": "https"}
+    if empty_cache:
+        headers[EMPTY_CACHE] = "1"
+    started = time.perf_counter()
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
+    try:
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    return response.status, (time.perf_counter() - started) * 1000
+
+
+def sample_pages(base, urls, samples):
+    """Per page, `samples` rounds of: the floor, the page uncached, the page cached."""
+    floor = urls[FLOOR]
+    times = {name: {"floor": [], "uncached": [], "cached": []} for name in urls if name != FLOOR}
+    statuses = {}
+    for name in times:
+        # The worker's first request of a page compiles its templates: not a reader's cost.
+        request_ms(base, urls[name], empty_cache=True)
+    for round_number in range(1, samples + 1):
+        log(f"  round {round_number}/{samples}")
+        for name, sampled in times.items():
+            sampled["floor"].append(request_ms(base, floor)[1])
+            status, uncached = request_ms(base, urls[name], empty_cache=True)
+            sampled["uncached"].append(uncached)
+            sampled["cached"].append(request_ms(base, urls[name])[1])
+            statuses.setdefault(name, set()).add(status)
+    return times, statuses
+
+
+def summarise(times):
+    return {kind: statistics.median(values) for kind, values in times.items()}
+
+
+def floor_p50(summaries):
+    return statistics.median(summary["floor"] for summary in summaries.values())
+
+
+# --- The soak: 64 connections, one worker per core -------------------------------------------
 
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
@@ -166,99 +236,73 @@ def wrk(url, *, seconds, connections, script=None, arguments=()):
     }
 
 
-def wait_until_idle(base):
-    """Let requests a window left behind finish, so they don't slow the next window."""
-    deadline = time.monotonic() + 60
-    quick = 0
-    while quick < 2 and time.monotonic() < deadline:
-        started = time.monotonic()
-        with urllib.request.urlopen(f"{base}/healthz", timeout=60):  # noqa: S310
-            pass
-        quick = quick + 1 if time.monotonic() - started < 0.05 else 0
+def soak(environment, urls, seconds):
+    """Every page at 64 connections on a warm cache, as a busy site has it."""
+    server, base = start_gunicorn(environment)
+    try:
+        # Each worker has its own cache: a first request per page and worker, or the soak would
+        # measure dozens of connections queueing behind the first build of every page.
+        for path in list(urls.values()) * WORKERS:
+            request_ms(base, path)
+        script = BASE_DIR / "bench" / "mix.lua"
+        paths = list(urls.values())
+        return wrk(base + "/", seconds=seconds, connections=64, script=script, arguments=paths)
+    finally:
+        stop(server)
 
 
-def measure_pages(base, urls, *, window, rounds, connections):
-    """Each page's windows, each followed by a floor window: ratios come from neighbours."""
-    results = {name: {"page": [], "floor": []} for name in urls if name != FLOOR}
-    for round_number in range(1, rounds + 1):
-        for name in results:
-            url = urls[name]
-            log(f"  round {round_number}/{rounds}: {name}")
-            page = wrk(base + url, seconds=window, connections=connections)
-            wait_until_idle(base)
-            floor = wrk(base + urls[FLOOR], seconds=window, connections=connections)
-            wait_until_idle(base)
-            results[name]["page"].append(page)
-            results[name]["floor"].append(floor)
-    return results
-
-
-def summarise(windows):
-    pages, floors = windows["page"], windows["floor"]
-    rps = statistics.mean(window["rps"] for window in pages)
-    floor_rps = statistics.mean(window["rps"] for window in floors)
-    p50s = [window["p50"] for window in pages if window["p50"] is not None]
-    p99s = [window["p99"] for window in pages if window["p99"] is not None]
-    return {
-        "rps": rps,
-        "floor_rps": floor_rps,
-        "ratio": floor_rps / rps if rps else None,
-        "p50": statistics.median(p50s) if p50s else None,
-        "p99": statistics.median(p99s) if p99s else None,
-        "errors": sum(window["errors"] for window in pages + floors),
-        "floor_p50": statistics.median(window["p50"] for window in floors),
-    }
-
-
-def soak(base, urls, seconds):
-    script = BASE_DIR / "bench" / "mix.lua"
-    paths = list(urls.values())
-    return wrk(base + "/", seconds=seconds, connections=64, script=script, arguments=paths)
+# --- The report ------------------------------------------------------------------------------
 
 
 def number(value, digits=1):
     return "-" if value is None else f"{value:,.{digits}f}"
 
 
-def tier_table(tier, prepared, summaries):
+def uncached_verdict(tier, p50):
+    target = UNCACHED_TARGET_MS[tier]
+    if p50 <= target:
+        return "met"
+    return f"missed: {p50 / target:,.1f}x"
+
+
+def tier_table(tier, prepared, result):
+    summaries, floor = result["summaries"], floor_p50(result["summaries"])
+    counts = prepared["counts"]
+    target = UNCACHED_TARGET_MS[tier]
     lines = [
-        f"### Tier {tier}: {prepared['counts']['published']:,} published practices, "
-        f"{prepared['counts']['cities']:,} cities, {prepared['counts']['events']:,} events",
+        f"### Tier {tier}: {counts['published']:,} published practices, "
+        f"{counts['cities']:,} cities, {counts['events']:,} events",
         "",
-        "| page | status | req/s | p50 ms | p99 ms | cost x floor | 1 request ms "
-        "| SQL queries | HTML bytes | HTML gzip |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
+        f"| page | status | uncached p50 ms | ≤ {target} ms | cached p50 ms | cached x floor "
+        "| SQL queries (uncached) | HTML bytes | HTML gzip |",
+        "|---|---|--:|---|--:|--:|--:|--:|--:|",
     ]
-    floor_rps = statistics.mean(summary["floor_rps"] for summary in summaries.values())
-    floor_p50 = statistics.median(summary["floor_p50"] for summary in summaries.values())
-    floor = prepared["pages"][FLOOR]
+    page = prepared["pages"][FLOOR]
     lines.append(
-        f"| {FLOOR} | {floor['status']} | {number(floor_rps, 0)} | {number(floor_p50, 2)} | - "
-        f"| 1.0 | {number(floor['milliseconds'])} | {floor['queries']} | {floor['bytes']:,} "
-        f"| {floor['gzip_bytes']:,} |"
+        f"| {FLOOR} | {page['status']} | {number(floor, 2)} | | {number(floor, 2)} | 1.0 "
+        f"| {page['queries']} | {page['bytes']:,} | {page['gzip_bytes']:,} |"
     )
     for name, page in prepared["pages"].items():
         if name == FLOOR:
             continue
-        if name not in summaries:
-            lines.append(f"| {name} | {page['status']} | missing: not measured | | | | | | | |")
+        summary = summaries.get(name)
+        if summary is None:
+            lines.append(f"| {name} | {page['status']} | not measured | | | | | | |")
             continue
-        summary = summaries[name]
+        ratio = summary["cached"] / floor
+        cached_mark = "" if ratio <= CACHED_TARGET_X_FLOOR else " (over 2x)"
         lines.append(
-            f"| {name} | {page['status']} | {number(summary['rps'], 0)} "
-            f"| {number(summary['p50'], 2)} | {number(summary['p99'], 2)} "
-            f"| {number(summary['ratio'])} | {number(page['milliseconds'])} "
-            f"| {page['queries']} | {page['bytes']:,} "
+            f"| {name} | {page['status']} | {number(summary['uncached'])} "
+            f"| {uncached_verdict(tier, summary['uncached'])} | {number(summary['cached'], 2)} "
+            f"| {number(ratio)}{cached_mark} | {page['queries']} | {page['bytes']:,} "
             f"| {page['gzip_bytes']:,} |"
         )
-    css = prepared["css"]
-    words = prepared["words"]
+    css, words = prepared["css"], prepared["words"]
     lines += [
         "",
         f"CSS: {css['bytes']:,} bytes, {css['gzip_bytes']:,} gzipped. "
         f"Common word {words['common'][0]!r} is in {words['common'][1]:,} published practices, "
-        f"rare word {words['rare'][0]!r} in {words['rare'][1]:,}. "
-        f"Errors during measurement: {sum(s['errors'] for s in summaries.values())}.",
+        f"rare word {words['rare'][0]!r} in {words['rare'][1]:,}.",
         "",
         f"EXPLAIN of the search for {words['rare'][0]!r} (the catalogue's filter):",
         "",
@@ -270,15 +314,71 @@ def tier_table(tier, prepared, summaries):
     return lines
 
 
-def growth_table(results):
-    lines = ["### p50 growth from tier M to tier L", "", "| page | M p50 ms | L p50 ms | L ÷ M |"]
-    lines.append("|---|--:|--:|--:|")
-    for name, summary in results["M"]["summaries"].items():
-        large = results["L"]["summaries"].get(name, {"p50": None})
-        growth = large["p50"] / summary["p50"] if summary["p50"] and large["p50"] else None
+def side_by_side_table(results):
+    """Every page's p50 at each tier, uncached and cached, and how much uncached grows M to L."""
+    tiers = list(results)
+    grows = {"M", "L"} <= results.keys()
+    first = results[tiers[0]]["summaries"]
+    columns = [f"uncached {tier} (≤ {UNCACHED_TARGET_MS[tier]})" for tier in tiers]
+    columns += [f"L ÷ M (≤ {GROWTH_TARGET})"] if grows else []
+    columns += [f"cached {tier}" for tier in tiers]
+    lines = [
+        f"### Uncached and cached, tier {' and '.join(tiers)} (p50, ms)",
+        "",
+        "| page | " + " | ".join(columns) + " |",
+        "|---|" + "--:|" * len(columns),
+    ]
+    floors = [number(floor_p50(results[tier]["summaries"]), 2) for tier in tiers]
+    growth = [""] if grows else []
+    lines.append(f"| {FLOOR} | " + " | ".join(floors + growth + floors) + " |")
+    for name in first:
+        summaries = [results[tier]["summaries"].get(name) for tier in tiers]
+        uncached = [number(s["uncached"]) if s else "not measured" for s in summaries]
+        cached = [number(s["cached"], 2) if s else "not measured" for s in summaries]
+        if grows:
+            medium, large = results["M"]["summaries"], results["L"]["summaries"]
+            ratio = large[name]["uncached"] / medium[name]["uncached"] if name in large else None
+            growth = [number(ratio, 2)]
+        lines.append(f"| {name} | " + " | ".join(uncached + growth + cached) + " |")
+    return [*lines, ""]
+
+
+def verdicts(results):
+    """The targets, met or missed, in a few lines."""
+    lines = ["### Targets", ""]
+    for tier, result in results.items():
+        summaries, floor = result["summaries"], floor_p50(result["summaries"])
+        target = UNCACHED_TARGET_MS[tier]
+        slow = {name: s["uncached"] for name, s in summaries.items() if s["uncached"] > target}
+        heavy = [name for name, s in summaries.items() if s["cached"] > 2 * floor]
         lines.append(
-            f"| {name} | {number(summary['p50'], 2)} | {number(large['p50'], 2)} "
-            f"| {number(growth, 2)} |"
+            f"- Tier {tier}, uncached p50 ≤ {target} ms: {len(summaries) - len(slow)} of "
+            f"{len(summaries)} pages"
+            + (
+                "; missed by "
+                + ", ".join(f"{name} ({p50 / target:,.1f}x)" for name, p50 in slow.items())
+                if slow
+                else ""
+            )
+            + "."
+        )
+        lines.append(
+            f"- Tier {tier}, cached p50 ≤ 2x the floor ({number(floor, 2)} ms): "
+            f"{len(summaries) - len(heavy)} of {len(summaries)} pages"
+            + (f"; over: {', '.join(heavy)}" if heavy else "")
+            + "."
+        )
+    if {"M", "L"} <= results.keys():
+        grown = [
+            name
+            for name, summary in results["M"]["summaries"].items()
+            if name in results["L"]["summaries"]
+            and results["L"]["summaries"][name]["uncached"] > GROWTH_TARGET * summary["uncached"]
+        ]
+        lines.append(
+            f"- Uncached growth from M to L ≤ {GROWTH_TARGET}x: "
+            f"{len(results['M']['summaries']) - len(grown)} of {len(results['M']['summaries'])} "
+            "pages" + (f"; over: {', '.join(grown)}" if grown else "") + "."
         )
     return [*lines, ""]
 
@@ -292,63 +392,78 @@ def ensure_static(environment):
     )
 
 
+def measure_tier(tier, seed, samples):
+    database_url = database_for(tier)
+    log(f"tier {tier}: {urlsplit(database_url).path.lstrip('/')}")
+    create_database(database_url)
+    environment = production_environment(database_url)
+    ensure_static(environment)
+    prepared = prepare(tier, seed, environment)
+    # A page that does not answer 200 (not built yet) is reported, not measured.
+    working = {
+        name: url
+        for name, url in prepared["urls"].items()
+        if prepared["pages"][name]["status"] == 200
+    }
+    server, base = start_gunicorn(environment, workers=1, application="uncached_wsgi:application")
+    try:
+        times, statuses = sample_pages(base, working, samples)
+    finally:
+        stop(server)
+    summaries = {name: summarise(sampled) for name, sampled in times.items()}
+    return (
+        environment,
+        working,
+        {
+            "prepared": prepared,
+            "times": times,
+            "statuses": {name: sorted(codes) for name, codes in statuses.items()},
+            "summaries": summaries,
+        },
+    )
+
+
 def main():
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this).")
     tiers = setting("BENCH_TIERS", "M L").split()
-    window, rounds = setting("BENCH_WINDOW", 2), setting("BENCH_ROUNDS", 3)
-    connections, soak_seconds = setting("BENCH_CONNECTIONS", 4), setting("BENCH_SOAK", 10)
+    samples, soak_seconds = setting("BENCH_SAMPLES", 5), setting("BENCH_SOAK", 10)
     seed = setting("BENCH_SEED", 1)
+    if soak_seconds and shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install -y wrk (make bench does this).")
     started = time.monotonic()
     results, report = {}, []
     for tier in tiers:
-        database_url = database_for(tier)
-        log(f"tier {tier}: {urlsplit(database_url).path.lstrip('/')}")
-        create_database(database_url)
-        environment = production_environment(database_url)
-        ensure_static(environment)
-        prepared = prepare(tier, seed, environment)
-        server, base = start_gunicorn(environment)
-        try:
-            # A page that does not answer 200 (not built yet) is reported, not measured.
-            working = {
-                name: url
-                for name, url in prepared["urls"].items()
-                if prepared["pages"][name]["status"] == 200
-            }
-            windows = measure_pages(
-                base, working, window=window, rounds=rounds, connections=connections
-            )
-            summaries = {name: summarise(pair) for name, pair in windows.items()}
-            soaked = soak(base, working, soak_seconds) if tier == tiers[0] else None
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-        results[tier] = {"prepared": prepared, "summaries": summaries, "soak": soaked}
-        report += tier_table(tier, prepared, summaries)
-        if prepared["generation_seconds"] is not None:
-            report.append(f"Generated tier {tier} in {prepared['generation_seconds']} s.\n")
-        if soaked:
+        environment, working, result = measure_tier(tier, seed, samples)
+        results[tier] = result
+        report += tier_table(tier, result["prepared"], result)
+        if result["prepared"]["generation_seconds"] is not None:
             report.append(
-                f"Soak, tier {tier}: 64 connections for {soak_seconds} s over every page: "
-                f"{soaked['requests']:,} requests, {number(soaked['rps'], 0)} req/s, "
-                f"p99 {number(soaked['p99'], 0)} ms, **{soaked['errors']} errors**.\n"
+                f"Generated tier {tier} in {result['prepared']['generation_seconds']} s.\n"
             )
-    if {"M", "L"} <= results.keys():
-        report += growth_table(results)
+        if soak_seconds and tier == tiers[0]:
+            soaked = soak(environment, working, soak_seconds)
+            result["soak"] = soaked
+            report.append(
+                f"Soak, tier {tier}: 64 connections for {soak_seconds} s over every page, "
+                f"{WORKERS} workers: {soaked['requests']:,} requests, "
+                f"{number(soaked['rps'], 0)} req/s, p99 {number(soaked['p99'], 0)} ms, "
+                f"**{soaked['errors']} errors**.\n"
+            )
     header = [
         f"## Benchmark, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        f"`make bench` (BENCH_WINDOW={window} s, BENCH_ROUNDS={rounds}, "
-        f"BENCH_CONNECTIONS={connections}, BENCH_SOAK={soak_seconds} s): gunicorn with "
-        f"{WORKERS} sync workers (one per core) and wrk on the same {WORKERS}-core machine, "
-        "PostgreSQL on loopback. Cost x floor = floor req/s ÷ page req/s, each page measured "
-        "in windows alternating with /healthz ('-': no request finished within a window). "
-        "1 request ms, SQL queries and sizes come from one request through Django's test "
-        "client with an empty cache.",
+        f"`make bench` (BENCH_SAMPLES={samples}, BENCH_SOAK={soak_seconds} s): gunicorn with "
+        f"production settings and one sync worker, PostgreSQL on loopback, the client on the "
+        f"same {WORKERS}-core machine, one request at a time. Per page and round: /healthz (the "
+        "floor), the page with the cache emptied just before it (uncached: what the first "
+        "reader after a publish, or of a rare question, waits), the page again (cached). p50 of "
+        f"{samples} rounds, from connecting to the last byte. SQL queries and sizes come from "
+        "one request through Django's test client with an empty cache.",
         "",
     ]
-    text = "\n".join(header + report) + f"\nTotal run: {time.monotonic() - started:.0f} s.\n"
+    summary = side_by_side_table(results) + verdicts(results)
+    text = "\n".join(header + summary + report) + (
+        f"\nTotal run: {time.monotonic() - started:.0f} s.\n"
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.md").write_text(text)
     (RESULTS / "latest.json").write_text(json.dumps(results, indent=1))

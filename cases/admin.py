@@ -10,24 +10,8 @@ from taggit.models import Tag
 
 from challenges.admin import RelatedCountsAdmin
 
-from . import services, workflow
+from . import models, services, workflow
 from .forms import ReturnForm
-from .models import (
-    City,
-    Country,
-    Event,
-    EventChallenge,
-    EventCity,
-    EventPerson,
-    GoodPractice,
-    Organisation,
-    Person,
-    PracticeChallenge,
-    PracticeCity,
-    PracticeRedirect,
-    Source,
-    Statement,
-)
 from .search import practice_refresh_search
 from .workflow import Action
 
@@ -36,7 +20,7 @@ from .workflow import Action
 # restores one, and "Recover deleted …" on the list brings back a deleted record.
 
 
-@admin.register(Country)
+@admin.register(models.Country)
 class CountryAdmin(RelatedCountsAdmin):
     list_display = ["name", "code", "region", "city_count"]
     list_filter = ["region"]
@@ -49,7 +33,7 @@ class CountryAdmin(RelatedCountsAdmin):
         return country.city_count
 
 
-@admin.register(City)
+@admin.register(models.City)
 class CityAdmin(VersionAdmin, RelatedCountsAdmin):
     list_display = ["name", "country", "region", "population_band", "practice_count"]
     list_filter = ["country__region", "population_band", "country"]
@@ -68,14 +52,14 @@ class CityAdmin(VersionAdmin, RelatedCountsAdmin):
         return city.practice_count
 
 
-@admin.register(Organisation)
+@admin.register(models.Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "acronym", "website"]
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-@admin.register(Source)
+@admin.register(models.Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["title", "publisher", "author", "published_on"]
     list_filter = ["publisher"]
@@ -127,7 +111,7 @@ def _apply(modeladmin, request, queryset, move, done):
 def publish(modeladmin, request, queryset):
     def move(item):
         # An event moves with the practices written in its report, as on the review pages.
-        if isinstance(item, Event):
+        if isinstance(item, models.Event):
             services.event_report_publish(event=item, user=request.user)
         else:
             services.item_move(item=item, action=Action.PUBLISH, user=request.user)
@@ -153,7 +137,7 @@ def return_to_draft(modeladmin, request, queryset):
     comment = form.cleaned_data["comment"]
 
     def move(item):
-        if isinstance(item, Event):
+        if isinstance(item, models.Event):
             services.event_report_return(event=item, user=request.user, comment=comment)
         else:
             services.item_move(item=item, action=Action.RETURN, user=request.user, comment=comment)
@@ -192,7 +176,7 @@ class ReviewActionsMixin:
 
 
 class PracticeInline(admin.TabularInline):
-    model = GoodPractice.events.through
+    model = models.GoodPractice.events.through
     verbose_name = _("practice shared at this event")
     verbose_name_plural = _("practices shared at this event")
     autocomplete_fields = ["goodpractice"]
@@ -226,7 +210,7 @@ class CityLinkFormSet(PublicRecordFormSet):
             link = (data["city"].name, data["role"], data.get("passage", ""))
             for message in workflow.passage_problems([link]):
                 form.add_error("passage", message)
-        if isinstance(record, GoodPractice):
+        if isinstance(record, models.GoodPractice):
             roles = {data["role"] for _form, data in rows}
             problem = workflow.role_problem(kind=record.kind, roles=roles)
             if problem:
@@ -259,30 +243,30 @@ class ChallengeLinkInline(admin.TabularInline):
 
 
 class PracticeCityInline(CityLinkInline):
-    model = PracticeCity
+    model = models.PracticeCity
 
 
 class PracticeChallengeInline(ChallengeLinkInline):
-    model = PracticeChallenge
+    model = models.PracticeChallenge
     formset = PracticeChallengeFormSet
 
 
 class EventCityInline(CityLinkInline):
-    model = EventCity
+    model = models.EventCity
 
 
 class EventChallengeInline(ChallengeLinkInline):
-    model = EventChallenge
+    model = models.EventChallenge
 
 
 class EventPersonInline(admin.TabularInline):
-    model = EventPerson
+    model = models.EventPerson
     autocomplete_fields = ["person"]
     fields = ["person", "part", "passage", "note"]
     extra = 0
 
 
-@admin.register(Event)
+@admin.register(models.Event)
 class EventAdmin(ReviewActionsMixin, VersionAdmin):
     list_display = ["title", "starts_on", "format", "place", "status", "created_by", "updated_at"]
     list_filter = ["status", "format", "organisers", "challenges"]
@@ -334,7 +318,7 @@ class GoodPracticeAdminForm(forms.ModelForm):
         return cleaned
 
 
-@admin.register(GoodPractice)
+@admin.register(models.GoodPractice)
 class GoodPracticeAdmin(ReviewActionsMixin, VersionAdmin):
     form = GoodPracticeAdminForm
     list_display = ["title", "kind", "stage", "status", "source", "created_by", "updated_at"]
@@ -393,7 +377,7 @@ class GoodPracticeAdmin(ReviewActionsMixin, VersionAdmin):
 
 
 class StatementInline(admin.StackedInline):
-    model = Statement
+    model = models.Statement
     autocomplete_fields = ["source", "event", "practice"]
     fields = ["quote", "is_reported_speech", "source", "event", "practice", "position"]
     extra = 0
@@ -406,7 +390,7 @@ class PersonEventInline(EventPersonInline):
     fields = ["event", "part", "passage", "note"]
 
 
-@admin.register(Person)
+@admin.register(models.Person)
 class PersonAdmin(VersionAdmin, RelatedCountsAdmin):
     list_display = ["name", "role", "city", "organisation", "statement_count"]
     list_filter = ["organisation", "city__country__region", "events"]
@@ -423,7 +407,7 @@ class PersonAdmin(VersionAdmin, RelatedCountsAdmin):
         return person.statement_count
 
 
-@admin.register(Statement)
+@admin.register(models.Statement)
 class StatementAdmin(admin.ModelAdmin):
     list_display = ["person", "quote", "source", "event", "is_reported_speech"]
     list_filter = ["is_reported_speech", "source"]
@@ -432,7 +416,7 @@ class StatementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "source", "event", "practice"]
 
 
-@admin.register(PracticeRedirect)
+@admin.register(models.PracticeRedirect)
 class PracticeRedirectAdmin(admin.ModelAdmin):
     list_display = ["old_slug", "practice"]
     list_select_related = ["practice"]

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_vary_headers, set_response_etag
 from django.utils.translation import get_language
 
 from .models import CatalogueState
@@ -38,23 +38,65 @@ def _bump() -> None:
 
 
 def _move_database_version() -> None:
+    """Move the catalogue version kept in the database (CatalogueState): what workers build
+    from the catalogue in memory outlives an emptied cache, and is checked against it."""
     if not CatalogueState.objects.update(version=F("version") + 1):
         CatalogueState.objects.get_or_create(pk=1)
 
 
-def bump_catalogue_version() -> None:
+class _Writes:
+    """The writes of one transaction: they move the version once between them."""
+
+    is_bumped = False
+
+
+class _Bump:
+    """The on-commit callback of one write; the first of its transaction to run bumps."""
+
+    def __init__(self, writes: _Writes, origin=None):
+        self.writes, self.origin = writes, origin
+
+    def __call__(self) -> None:
+        if not self.writes.is_bumped:
+            self.writes.is_bumped = True
+            # The database's version first: a reader who sees the new cache version must find
+            # it moved (cases/catalogue_index.py trusts an index built at the version it read).
+            _move_database_version()
+            _bump()
+
+
+def _pending_bump(connection) -> _Bump | None:
+    """The last bump this transaction registered, if it has not run yet.
+
+    A savepoint that rolls back takes its callbacks out of the list, so the last one left is
+    one the commit will run. (In a test's transaction, which never commits, a test may have
+    run it by hand: then it has bumped, and the next write starts afresh.)
+    """
+    for _, callback, _ in reversed(connection.run_on_commit):
+        if isinstance(callback, _Bump):
+            return None if callback.writes.is_bumped else callback
+    return None
+
+
+def bump_catalogue_version(*, origin=None) -> None:
     """Invalidate everything cached from the catalogue once the write commits.
 
     Only on commit: a write that rolls back changed nothing, so it leaves the version (and the
     cached pages) as they were. A reader before the commit still sees the old rows and caches
     them under the old version, which nobody reads again after the bump. Outside a transaction
     Django runs the bump at once. A cache that is down must not fail the committed write.
-    The version kept in the database (CatalogueState) moves on the same commit.
+
+    However many writes a transaction makes, the version moves once when it commits: each write
+    registers a callback (so a rolled-back savepoint takes its own away) and they share one
+    flag. `origin` is what delete() was called on: all the rows one delete() removes (a practice
+    and its link rows, or a thousand practices) register a single callback.
     """
-    # The database's version first: a reader who sees the new cache version must find it moved
-    # (cases/catalogue_index.py trusts an index built at the database version it read).
-    transaction.on_commit(_move_database_version)
-    transaction.on_commit(_bump, robust=True)
+    connection = transaction.get_connection()
+    pending = _pending_bump(connection) if connection.in_atomic_block else None
+    if pending is not None and origin is not None and pending.origin is origin:
+        return
+    writes = pending.writes if pending is not None else _Writes()
+    transaction.on_commit(_Bump(writes, origin), robust=True)
 
 
 def cache_key(kind: str, text: str) -> str:
@@ -68,29 +110,47 @@ def _is_anonymous(request) -> bool:
     return request.method in ("GET", "HEAD") and settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
+def cached_response(request, build):
+    """The anonymous reader's cached answer to this request, else build()'s, stored for the next.
+
+    Keyed by the catalogue version, the language and the full address with its query string.
+    Only a 200 that sets no cookie is stored: an error (a 400 for a bad parameter, a 404) is
+    built afresh each time. Signed-in users always get a fresh answer. A cache that is down
+    (citylearn/cache.py) finds nothing and stores nothing: every answer is built.
+    """
+    if not _is_anonymous(request) or settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
+    # The language is in the address too (/fr/...); naming it keeps each version apart even
+    # for an address that is the same in every language.
+    key = cache_key("page", f"{get_language()} {request.get_full_path()}")
+    response = cache.get(key)
+    if response is not None:
+        return response
+    response = build()
+    # A class-based view answers with a TemplateResponse that renders later: render it now,
+    # to know whether it used a CSRF token and to store the page rather than the template.
+    if hasattr(response, "render"):
+        response.render()
+    patch_vary_headers(response, ["Cookie"])
+    if (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        # A page that rendered a CSRF token belongs to one reader.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+    ):
+        # The ETag ConditionalGetMiddleware would compute on every hit, computed once.
+        if "no-store" not in response.get("Cache-Control", ""):
+            set_response_etag(response)
+        cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+    return response
+
+
 def cache_public_page(view):
     """Serve anonymous readers a whole cached page; signed-in users always get a fresh one."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if not _is_anonymous(request) or settings.PAGE_CACHE_SECONDS <= 0:
-            return view(request, *args, **kwargs)
-        # The language is in the address too (/fr/...); naming it keeps each version apart even
-        # for an address that is the same in every language.
-        key = cache_key("page", f"{get_language()} {request.get_full_path()}")
-        response = cache.get(key)
-        if response is not None:
-            return response
-        response = view(request, *args, **kwargs)
-        patch_vary_headers(response, ["Cookie"])
-        if (
-            response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            # A page that rendered a CSRF token belongs to one reader.
-            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        ):
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-        return response
+        return cached_response(request, lambda: view(request, *args, **kwargs))
 
     return cached_view

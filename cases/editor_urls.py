@@ -15,6 +15,7 @@ editor_event_patterns = [
 editor_patterns = [
     path("", views.my_reports, name="my-reports"),
     path("events/new/", views.event_create, name="event-create"),
+    path("pick/<slug:kind>/", views.picker_options, name="picker-options"),
     path("events/<slug:slug>/", include(editor_event_patterns)),
 ]
 review_event_patterns = [

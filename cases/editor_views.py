@@ -4,17 +4,20 @@ Every view checks on the server who may do what, through cases.workflow. Items a
 see are 404; items they may see but not change are 403.
 """
 
+import json
 import uuid
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import services, workflow
+from . import selectors, services, workflow
 from .forms import ReportForm, ReturnForm
 from .models import Event, GoodPractice, Status, Transition
 from .workflow import Action, TransitionRefused
@@ -72,14 +75,59 @@ def my_reports(request):
     return render(request, "cases/editor/my_reports.html", context)
 
 
-@login_required
+@permission_or_403("cases.add_event")
+def picker_options(request, kind):
+    """What a picker of the report form offers for the typed text (static/js/picker.js)."""
+    if kind not in selectors.PICKER_ROWS:
+        raise Http404
+    options = selectors.picker_options(kind, request.GET.get("q", ""))
+    return JsonResponse({"options": options})
+
+
+# A report posted after the session ran out waits here until its editor signs in again.
+KEPT_REPORT = "kept_report"
+KEPT_REPORT_MAX_CHARS = 500_000
+
+
+def keeps_the_report_across_sign_in(view):
+    """Like login_required, but a report form posted by someone whose session ran out is kept in
+    the new session: once they sign in again, the form comes back as they left it, unsaved.
+
+    Django's login() keeps the data of the session it replaces, and the CSRF token lives in its
+    own cookie, so the post reaches this view and the kept form survives the sign-in.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and not request.user.is_authenticated:
+            data = {k: v for k, v in request.POST.lists() if k != "csrfmiddlewaretoken"}
+            if len(json.dumps(data)) <= KEPT_REPORT_MAX_CHARS:
+                request.session[KEPT_REPORT] = {"path": request.path, "data": data}
+        return login_required(view)(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _kept_report(request):
+    """The form its user posted before signing in again, if it was posted to this page."""
+    kept = request.session.get(KEPT_REPORT)
+    if not kept or kept.get("path") != request.path:
+        return None
+    del request.session[KEPT_REPORT]
+    data = QueryDict(mutable=True)
+    for key, values in kept["data"].items():
+        data.setlist(key, values)
+    return data
+
+
+@keeps_the_report_across_sign_in
 def event_create(request):
     if not workflow.can_create(request.user):
         raise PermissionDenied(_("Only editors and curators write event reports."))
     return _report_form(request, Event())
 
 
-@login_required
+@keeps_the_report_across_sign_in
 def event_edit(request, slug):
     event = _visible_event(request, slug)
     if not workflow.can_edit(request.user, event):
@@ -92,6 +140,8 @@ def event_edit(request, slug):
 
 def _report_form(request, event):
     if request.method != "POST":
+        if (kept := _kept_report(request)) is not None:
+            return _render_kept(request, event, kept)
         return _render_form(request, ReportForm(event), token=uuid.uuid4())
     action = request.POST.get("action", "draft")
     token = _creation_token(request.POST.get("token")) if event.pk is None else None
@@ -99,6 +149,9 @@ def _report_form(request, event):
         report = ReportForm.with_one_more_practice(event, request.POST)
         return _render_form(request, report, token=token)
     report = ReportForm(event, request.POST)
+    if action == "preview":
+        report.is_complete(is_new_work=event.status == Status.DRAFT)
+        return _render_form(request, report, token=token, preview=report.preview())
     # Review needs a complete report and a public one must stay publishable; a draft needs only
     # its title. What is missing is listed with the field errors, in one round.
     needs_complete = action == "submit" or event.status != Status.DRAFT
@@ -106,6 +159,17 @@ def _report_form(request, event):
     if not (report.is_valid() and is_complete):
         return _render_form(request, report, token=token)
     return _report_save(request, report, token=token, submit=action == "submit")
+
+
+def _render_kept(request, event, kept):
+    message = _(
+        "Your session had ended; here is the report as you sent it. It is not saved yet: "
+        "check it and save it."
+    )
+    messages.info(request, message)
+    report = ReportForm(event, kept)
+    report.is_valid()  # shows what a save would refuse, as after any post
+    return _render_form(request, report, token=_creation_token(kept.get("token")))
 
 
 def _incomplete_message(incomplete):
@@ -132,11 +196,29 @@ def _report_save(request, report, *, token, submit):
     except services.ReportIncomplete as incomplete:
         messages.error(request, _incomplete_message(incomplete))
         return _render_form(request, report, token=token)
+    _say_what_was_matched(request, report)
     if submit:
         messages.success(request, _("“%(item)s” was submitted for review.") % {"item": event})
         return redirect("editor:my-reports")
     messages.success(request, _("“%(item)s” was saved.") % {"item": event})
     return redirect("editor:event-edit", slug=event.slug)
+
+
+def _say_what_was_matched(request, report):
+    """Name each typed name the catalogue already had, and each record the save added."""
+    for typed, record in report.matched():
+        messages.info(
+            request,
+            _("“%(typed)s” is %(record)s, already in the catalogue.")
+            % {"typed": typed, "record": record},
+        )
+    added = report.added()
+    if added:
+        messages.info(
+            request,
+            _("Added to the catalogue: %(records)s.")
+            % {"records": ", ".join(str(record) for record in added)},
+        )
 
 
 def _creation_token(value):
@@ -161,17 +243,19 @@ def _render_conflict(request, stored, data):
     return _render_form(request, report, token=None, conflict=conflict, status=409)
 
 
-def _render_form(request, report, *, token, conflict=None, status=200):
+def _render_form(request, report, *, token, conflict=None, preview=None, status=200):
     event = report.event
     context = {
         "event": event,
         "event_form": report.event_form,
         "city_formset": report.city_formset,
+        "people_formset": report.people_formset,
         "practice_formset": report.practice_formset,
         "token": token,
         "report_gaps": report.report_gaps,
         "error_summary": report.error_summary(),
         "conflict": conflict,
+        "preview": preview,
         "can_save": event.pk is None or workflow.can_edit(request.user, event),
         "can_submit": event.pk is None or event.status == Status.DRAFT,
     }

@@ -17,14 +17,24 @@ def optional_link(to, **options):
     return models.ForeignKey(to, on_delete=models.SET_NULL, null=True, blank=True, **options)
 
 
-def joined(to, related_name):
+def kept(to, verbose_name, *, optional=False, **options):
+    """A foreign key to a record that may not go while rows point at it (`optional`: or none)."""
+    if optional:
+        options.update(null=True, blank=True)
+    return models.ForeignKey(to, on_delete=models.PROTECT, verbose_name=verbose_name, **options)
+
+
+def joined(to, related_name, **options):
     """A link row's record at one end: the row goes when the record goes."""
-    return models.ForeignKey(to, on_delete=models.CASCADE, related_name=related_name)
+    return models.ForeignKey(to, on_delete=models.CASCADE, related_name=related_name, **options)
 
 
-def passage_field(help_text):
+PASSAGE = _("passage")
+
+
+def passage_field(help_text, verbose_name=PASSAGE):
     """The words of a source that back a link, copied exactly (empty while a draft)."""
-    return models.TextField(blank=True, help_text=help_text)
+    return models.TextField(blank=True, help_text=help_text, verbose_name=verbose_name)
 
 
 class Region(models.TextChoices):
@@ -36,14 +46,21 @@ class Region(models.TextChoices):
 
 
 class Country(SlugKeyedModel):
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
     code = models.CharField(
-        max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2 code in capitals (KE, DE).")
+        max_length=2,
+        unique=True,
+        help_text=_("ISO 3166-1 alpha-2 code in capitals (KE, DE)."),
+        verbose_name=_("code"),
     )
-    region = models.CharField(max_length=20, choices=Region.choices, db_index=True)
+    # Empty only where UN M49 places a country in no region: Antarctica.
+    region = models.CharField(
+        max_length=20, choices=Region.choices, blank=True, db_index=True, verbose_name=_("region")
+    )
 
     class Meta:
+        verbose_name = _("country")
         ordering = ["name"]
         verbose_name_plural = _("countries")
 
@@ -58,17 +75,26 @@ class City(SlugKeyedModel):
         FROM_1M = "1m_5m", _("1 to 5 million")
         OVER_5M = "over_5m", _("Over 5 million")
 
-    name = models.CharField(max_length=150)
-    slug = models.SlugField(max_length=150, unique=True)
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="cities")
+    name = models.CharField(max_length=150, verbose_name=_("name"))
+    slug = models.SlugField(max_length=150, unique=True, verbose_name=_("slug"))
+    country = kept(Country, _("country"), related_name="cities")
     population_band = models.CharField(
-        max_length=20, choices=PopulationBand.choices, blank=True, help_text=_("Only where known.")
+        max_length=20,
+        choices=PopulationBand.choices,
+        blank=True,
+        help_text=_("Only where known."),
+        verbose_name=_("population band"),
     )
-    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    latitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, verbose_name=_("latitude")
+    )
+    longitude = models.DecimalField(
+        max_digits=8, decimal_places=5, null=True, blank=True, verbose_name=_("longitude")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
+        verbose_name = _("city")
         ordering = ["name"]
         verbose_name_plural = _("cities")
         constraints = [
@@ -97,13 +123,15 @@ class City(SlugKeyedModel):
 class Organisation(SlugKeyedModel):
     """A body that runs or hosts peer-learning events: a network, agency or association."""
 
-    name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(max_length=200, unique=True)
-    acronym = models.CharField(max_length=30, blank=True)
-    website = models.URLField(blank=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=200, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
+    acronym = models.CharField(max_length=30, blank=True, verbose_name=_("acronym"))
+    website = models.URLField(blank=True, verbose_name=_("website"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self):
@@ -113,16 +141,21 @@ class Organisation(SlugKeyedModel):
 class Source(SlugKeyedModel):
     """A document that catalogue records come from: a report, article, interview or reading."""
 
-    title = models.CharField(max_length=300)
-    slug = models.SlugField(max_length=200, unique=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    author = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=300, verbose_name=_("title"))
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
+    publisher = models.CharField(max_length=200, blank=True, verbose_name=_("publisher"))
+    author = models.CharField(max_length=200, blank=True, verbose_name=_("author"))
     published_on = models.DateField(
-        null=True, blank=True, help_text=_("Only where the source says.")
+        null=True,
+        blank=True,
+        help_text=_("Only where the source says."),
+        verbose_name=_("published on"),
     )
-    url = models.URLField(blank=True, max_length=500)
+    url = models.URLField(blank=True, max_length=500, verbose_name=_("link"))
 
     class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
         ordering = ["title"]
 
     def __str__(self):
@@ -239,27 +272,42 @@ class ReviewedRecord(SlugKeyedModel):
     `Meta.default_related_name` (source.events, user.practices).
     """
 
-    title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True)
+    title = models.CharField(max_length=200, verbose_name=_("title"))
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
+    source = kept(Source, _("source"), optional=True)
     source_quote = models.TextField(
         blank=True,
         help_text=_("A short passage from the source, word for word, that supports this."),
+        verbose_name=_("source quote"),
     )
     status = models.CharField(
-        max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=20,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
+    published_at = models.DateTimeField(null=True, blank=True, verbose_name=_("published at"))
     version = models.PositiveIntegerField(
-        default=1, editable=False, help_text=_("Raised on every save: guards against lost updates.")
+        default=1,
+        editable=False,
+        help_text=_("Raised on every save: guards against lost updates."),
+        verbose_name=_("version"),
     )
     review_comment = models.TextField(
-        blank=True, editable=False, help_text=_("The curator's comment when it was returned.")
+        blank=True,
+        editable=False,
+        help_text=_("The curator's comment when it was returned."),
+        verbose_name=_("review comment"),
     )
     # The title and summary in the site's other languages (settings.LANGUAGES), added by an editor
     # or a curator. Readers of that language see them; while one is empty they see the original,
@@ -289,27 +337,36 @@ class Event(ReviewedRecord):
         WORKSHOP = "workshop", _("Workshop")
         WEBINAR = "webinar", _("Webinar")
 
-    summary = models.TextField(blank=True, help_text=_("One or two sentences shown in lists."))
-    starts_on = models.DateField(null=True, blank=True)
-    ends_on = models.DateField(null=True, blank=True)
+    summary = models.TextField(
+        blank=True, help_text=_("One or two sentences shown in lists."), verbose_name=_("summary")
+    )
+    starts_on = models.DateField(null=True, blank=True, verbose_name=_("starts on"))
+    ends_on = models.DateField(null=True, blank=True, verbose_name=_("ends on"))
     place = models.CharField(
-        max_length=200, blank=True, help_text=_('Where it took place, e.g. "Nairobi and online".')
+        max_length=200,
+        blank=True,
+        help_text=_('Where it took place, e.g. "Nairobi and online".'),
+        verbose_name=_("place"),
     )
-    host_city = models.ForeignKey(
-        City, on_delete=models.PROTECT, null=True, blank=True, related_name="hosted_events"
+    host_city = kept(City, _("host city"), optional=True, related_name="hosted_events")
+    format = models.CharField(
+        max_length=20, choices=Format.choices, blank=True, verbose_name=_("format")
     )
-    format = models.CharField(max_length=20, choices=Format.choices, blank=True)
     part_of = optional_link(
         "self",
         related_name="side_events",
         help_text=_("The main event this one took place alongside, if any."),
+        verbose_name=_("part of"),
     )
-    organisers = models.ManyToManyField(Organisation, blank=True, related_name="events")
+    organisers = models.ManyToManyField(
+        Organisation, blank=True, related_name="events", verbose_name=_("organisers")
+    )
     participating_organisations = models.ManyToManyField(
         Organisation,
         blank=True,
         related_name="events_taken_part",
         help_text=_("Organisations the source says took part, besides the organisers."),
+        verbose_name=_("participating organisations"),
     )
     cities = models.ManyToManyField(
         City,
@@ -317,6 +374,7 @@ class Event(ReviewedRecord):
         blank=True,
         related_name="events",
         help_text=_("The cities that took part."),
+        verbose_name=_("cities"),
     )
     challenges = models.ManyToManyField(
         "challenges.Challenge",
@@ -324,17 +382,24 @@ class Event(ReviewedRecord):
         blank=True,
         related_name="events",
         help_text=_("Challenges raised."),
+        verbose_name=_("challenges"),
     )
     people = models.ManyToManyField(
-        "Person", through="EventPerson", blank=True, related_name="events"
+        "Person", through="EventPerson", blank=True, related_name="events", verbose_name=_("people")
     )
-    report = models.TextField(blank=True, help_text=_("The event report. Markdown is accepted."))
+    report = models.TextField(
+        blank=True, help_text=_("The event report. Markdown is accepted."), verbose_name=_("report")
+    )
     # The hidden token of the form that created the report: a double submit finds this row.
-    creation_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    creation_token = models.UUIDField(
+        null=True, blank=True, unique=True, editable=False, verbose_name=_("creation token")
+    )
 
     objects = SlugManager.from_queryset(EventQuerySet)()
 
     class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
         ordering = ["-starts_on", "title"]
         default_related_name = "events"
         permissions = [
@@ -375,12 +440,17 @@ class TaggedPracticeManager(models.Manager):
 class TaggedPractice(TaggedItemBase):
     # A direct foreign key avoids taggit's generic relation (a cast and a ContentType join).
     content_object = models.ForeignKey(
-        "GoodPractice", on_delete=models.CASCADE, related_name="tagged_items"
+        "GoodPractice",
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+        verbose_name=_("practice"),
     )
 
     objects = TaggedPracticeManager()
 
     class Meta:
+        verbose_name = _("tagged practice")
+        verbose_name_plural = _("tagged practices")
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="tagged_practice_once")
         ]
@@ -402,12 +472,18 @@ class GoodPractice(ReviewedRecord):
         IN_USE = "in_use", _("In use")
         SCALED = "scaled", _("Scaled")
 
-    summary = models.TextField(blank=True, help_text=_("Two or three sentences shown in lists."))
+    summary = models.TextField(
+        blank=True, help_text=_("Two or three sentences shown in lists."), verbose_name=_("summary")
+    )
     description = models.TextField(
         _("what was done"), blank=True, help_text=_("What the city did. Markdown is accepted.")
     )
-    results = models.TextField(blank=True, help_text=_("What came of it. Markdown is accepted."))
-    lessons = models.TextField(blank=True, help_text=_("What others can learn from it."))
+    results = models.TextField(
+        blank=True, help_text=_("What came of it. Markdown is accepted."), verbose_name=_("results")
+    )
+    lessons = models.TextField(
+        blank=True, help_text=_("What others can learn from it."), verbose_name=_("lessons")
+    )
     transfer_conditions = models.TextField(
         _("conditions for transfer"),
         blank=True,
@@ -419,6 +495,7 @@ class GoodPractice(ReviewedRecord):
         blank=True,
         db_index=True,
         help_text=_("Only where the source states it; left empty, it reads “Not stated”."),
+        verbose_name=_("stage"),
     )
     kind = models.CharField(
         max_length=20,
@@ -429,6 +506,7 @@ class GoodPractice(ReviewedRecord):
             "A city practice: a named city did it. A recommendation: advice voiced at an event "
             "or in a publication. A city presentation: a city presented its own situation."
         ),
+        verbose_name=_("kind"),
     )
     voiced_by = models.CharField(
         max_length=300,
@@ -437,17 +515,23 @@ class GoodPractice(ReviewedRecord):
             "Recommendations: who voiced it, as the source says (a person, an organisation, "
             "“the participants”, “one attendee”, the report itself)."
         ),
+        verbose_name=_("voiced by"),
     )
     voiced_by_person = optional_link(
-        "Person", related_name="voiced_practices", help_text=_("When one named person voiced it.")
+        "Person",
+        related_name="voiced_practices",
+        help_text=_("When one named person voiced it."),
+        verbose_name=_("voiced by person"),
     )
     voiced_by_organisation = optional_link(
         Organisation,
         related_name="voiced_practices",
         help_text=_("When an organisation voiced it."),
+        verbose_name=_("voiced by organisation"),
     )
     voiced_by_passage = passage_field(
-        _("The words of the source that say who voiced it, copied exactly.")
+        _("The words of the source that say who voiced it, copied exactly."),
+        _("passage on who voiced it"),
     )
     author_view = models.TextField(
         _("the source's own view"),
@@ -458,13 +542,15 @@ class GoodPractice(ReviewedRecord):
         ),
     )
     author_view_passage = passage_field(
-        _("The words of the source that give its own view, copied exactly.")
+        _("The words of the source that give its own view, copied exactly."),
+        _("passage of the source's own view"),
     )
     further_passages = models.TextField(
         blank=True,
         help_text=_(
             "More passages of the source that support this record, word for word, one per line."
         ),
+        verbose_name=_("further passages"),
     )
     no_challenge_reason = models.TextField(
         _("why no challenge"),
@@ -475,27 +561,37 @@ class GoodPractice(ReviewedRecord):
         ),
     )
     challenges = models.ManyToManyField(
-        "challenges.Challenge", through="PracticeChallenge", blank=True, related_name="practices"
+        "challenges.Challenge",
+        through="PracticeChallenge",
+        blank=True,
+        related_name="practices",
+        verbose_name=_("challenges"),
     )
     cities = models.ManyToManyField(
-        City, through="PracticeCity", blank=True, related_name="practices"
+        City, through="PracticeCity", blank=True, related_name="practices", verbose_name=_("cities")
     )
     see_also = models.ManyToManyField(
         "self",
         blank=True,
         help_text=_("Records that make the same point from another source; linked both ways."),
+        verbose_name=_("see also"),
     )
     events = models.ManyToManyField(
-        Event, blank=True, related_name="practices", help_text=_("Events where it was shared.")
+        Event,
+        blank=True,
+        related_name="practices",
+        help_text=_("Events where it was shared."),
+        verbose_name=_("events"),
     )
     tags = TaggableManager(blank=True, through=TaggedPractice)
     # Kept by cases.search.practice_refresh_search() on PostgreSQL, with a GIN index (migration
     # 0004_search); always empty on SQLite, which searches its FTS5 table (0006_search_fts5).
-    search_vector = SearchVectorField(null=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
 
     objects = SlugManager.from_queryset(PracticeQuerySet)()
 
     class Meta:
+        verbose_name_plural = _("good practices")
         ordering = ["-published_at", "title"]
         verbose_name = _("good practice")
         default_related_name = "practices"
@@ -536,21 +632,26 @@ class TransitionQuerySet(models.QuerySet):
 class Transition(models.Model):
     """One move of an event report or a practice through the review workflow."""
 
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+    # One of the two, never both (see the constraint); the moves go with their record.
+    event = joined(Event, "transitions", null=True, blank=True, verbose_name=_("event"))
+    practice = joined(
+        GoodPractice, "transitions", null=True, blank=True, verbose_name=_("practice")
     )
-    practice = models.ForeignKey(
-        GoodPractice, on_delete=models.CASCADE, null=True, blank=True, related_name="transitions"
+    from_status = models.CharField(
+        max_length=20, choices=Status.choices, verbose_name=_("from status")
     )
-    from_status = models.CharField(max_length=20, choices=Status.choices)
-    to_status = models.CharField(max_length=20, choices=Status.choices)
-    comment = models.TextField(blank=True)
-    user = optional_link(settings.AUTH_USER_MODEL, related_name="transitions")
-    created_at = models.DateTimeField(auto_now_add=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, verbose_name=_("to status"))
+    comment = models.TextField(blank=True, verbose_name=_("comment"))
+    user = optional_link(
+        settings.AUTH_USER_MODEL, related_name="transitions", verbose_name=_("user")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = TransitionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("transition")
+        verbose_name_plural = _("transitions")
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -575,10 +676,16 @@ class KeyManager(models.Manager):
         return self.get(**dict(zip(self.model.key_lookups(), key, strict=True)))
 
 
+def once(name, *fields):
+    """The unique constraint of a link or detail table: its natural key (see `NaturalKeyed`)."""
+    return models.UniqueConstraint(fields=list(fields), name=f"{name}_once")
+
+
 class NaturalKeyed(models.Model):
-    """A row of a link or detail table whose natural key is `key_fields`: a related record
-    stands in the key by its slug, any other field by its value. Fixtures and the seed name
-    rows this way. (Serializers order the related records first without being told.)"""
+    """A row of a link or detail table whose natural key is `key_fields`, by default the fields
+    of its first unique constraint: a related record stands in the key by its slug, any other
+    field by its value. Fixtures and the seed name rows this way. (Serializers order the related
+    records first without being told.)"""
 
     key_fields: tuple[str, ...] = ()
 
@@ -588,27 +695,31 @@ class NaturalKeyed(models.Model):
         abstract = True
 
     @classmethod
+    def natural_key_fields(cls):
+        unique = (c.fields for c in cls._meta.constraints if isinstance(c, models.UniqueConstraint))
+        return cls.key_fields or next(unique)
+
+    @classmethod
     def key_lookups(cls):
         return [
             f"{name}__slug" if cls._meta.get_field(name).is_relation else name
-            for name in cls.key_fields
+            for name in cls.natural_key_fields()
         ]
 
     def natural_key(self):
-        values = (getattr(self, name) for name in self.key_fields)
+        values = (getattr(self, name) for name in self.natural_key_fields())
         return tuple(getattr(value, "slug", value) for value in values)
 
 
-def role_field(roles, default):
-    return models.CharField(
-        max_length=20, choices=[(role.value, role.label) for role in roles], default=default
-    )
+def role_field(roles, default, **options):
+    choices = [(role.value, role.label) for role in roles]
+    return models.CharField(max_length=20, choices=choices, default=default, **options)
 
 
 def role_constraints(name, parent, roles):
     """A city has each role on a record once, and only a role the record allows."""
     return [
-        models.UniqueConstraint(fields=[parent, "city", "role"], name=f"{name}_role_once"),
+        once(f"{name}_role", parent, "city", "role"),
         models.CheckConstraint(condition=Q(role__in=roles), name=f"{name}_role_known"),
     ]
 
@@ -634,17 +745,15 @@ class PracticeCity(CityLink):
     """A city on a practice: its role, and the passage of the source that shows it."""
 
     # The field names are those of the many-to-many table this model took over (migration 0007).
-    goodpractice = joined(GoodPractice, "city_links")
-    city = joined(City, "practice_links")
-    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID)
+    goodpractice = joined(GoodPractice, "city_links", verbose_name=_("practice"))
+    city = joined(City, "practice_links", verbose_name=_("city"))
+    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID, verbose_name=_("role"))
     passage = passage_field(
         _(
             "The words of the source that show the city's role, copied exactly. "
             "Needed before the record is published."
         )
     )
-
-    key_fields = ("goodpractice", "city", "role")
 
     objects = KeyManager.from_queryset(PracticeCityQuerySet)()
 
@@ -660,17 +769,15 @@ class PracticeCity(CityLink):
 class EventCity(CityLink):
     """A city at an event: took part or presented, and the passage of the source that shows it."""
 
-    event = joined(Event, "city_links")
-    city = joined(City, "event_links")
-    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART)
+    event = joined(Event, "city_links", verbose_name=_("event"))
+    city = joined(City, "event_links", verbose_name=_("city"))
+    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART, verbose_name=_("role"))
     passage = passage_field(
         _(
             "The words of the source that show the city's role, copied exactly. "
             "Needed before the report is published."
         )
     )
-
-    key_fields = ("event", "city", "role")
 
     class Meta:
         db_table = "cases_event_cities"
@@ -682,7 +789,9 @@ class EventCity(CityLink):
 class ChallengeLink(NaturalKeyed):
     """A challenge on a record, with what ties them and the passage of the source that shows it."""
 
-    basis = models.CharField(max_length=10, choices=Basis.choices, blank=True)
+    basis = models.CharField(
+        max_length=10, choices=Basis.choices, blank=True, verbose_name=_("basis")
+    )
 
     class Meta:
         abstract = True
@@ -694,62 +803,49 @@ class ChallengeLink(NaturalKeyed):
 class PracticeChallenge(ChallengeLink):
     """A challenge a practice addresses, and the passage of the source that ties them."""
 
-    goodpractice = joined(GoodPractice, "challenge_links")
-    challenge = joined("challenges.Challenge", "practice_links")
+    goodpractice = joined(GoodPractice, "challenge_links", verbose_name=_("practice"))
+    challenge = joined("challenges.Challenge", "practice_links", verbose_name=_("challenge"))
     passage = passage_field(
         _("The words of the source that tie the record to the challenge, copied exactly.")
     )
-
-    key_fields = ("goodpractice", "challenge")
 
     class Meta:
         db_table = "cases_goodpractice_challenges"
         verbose_name = _("challenge of a practice")
         verbose_name_plural = _("challenges of practices")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["goodpractice", "challenge"], name="practice_challenge_once"
-            )
-        ]
+        constraints = [once("practice_challenge", "goodpractice", "challenge")]
 
 
 class EventChallenge(ChallengeLink):
     """A challenge raised at an event, and the passage of the source that shows it."""
 
-    event = joined(Event, "challenge_links")
-    challenge = joined("challenges.Challenge", "event_links")
+    event = joined(Event, "challenge_links", verbose_name=_("event"))
+    challenge = joined("challenges.Challenge", "event_links", verbose_name=_("challenge"))
     passage = passage_field(
         _("The words of the source that show the challenge was raised, copied exactly.")
     )
-
-    key_fields = ("event", "challenge")
 
     class Meta:
         db_table = "cases_event_challenges"
         verbose_name = _("challenge raised at an event")
         verbose_name_plural = _("challenges raised at events")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "challenge"], name="event_challenge_once"),
-        ]
+        constraints = [once("event_challenge", "event", "challenge")]
 
 
 class Person(SlugKeyedModel):
     """Someone a source names: a speaker, an official, an expert or an author, to ask about it."""
 
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=200, unique=True)
+    name = models.CharField(max_length=200, verbose_name=_("name"))
+    slug = models.SlugField(max_length=200, unique=True, verbose_name=_("slug"))
     role = models.CharField(
-        max_length=300, blank=True, help_text=_("Their role or title, as the source gives it.")
+        max_length=300,
+        blank=True,
+        help_text=_("Their role or title, as the source gives it."),
+        verbose_name=_("role"),
     )
-    city = models.ForeignKey(
-        City, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
-    )
-    source = models.ForeignKey(
-        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
-    )
+    city = kept(City, _("city"), optional=True, related_name="people")
+    organisation = kept(Organisation, _("organisation"), optional=True, related_name="people")
+    source = kept(Source, _("source"), optional=True, related_name="people")
     passage = passage_field(
         _("The words of the source that name them and their role, copied exactly.")
     )
@@ -759,9 +855,11 @@ class Person(SlugKeyedModel):
             "What a reader should know about what the source says of them. No contact details "
             "the source does not give."
         ),
+        verbose_name=_("note"),
     )
 
     class Meta:
+        verbose_name = _("person")
         ordering = ["name"]
         verbose_name_plural = _("people")
 
@@ -772,24 +870,23 @@ class Person(SlugKeyedModel):
 class EventPerson(NaturalKeyed):
     """A person at an event: what part the source gives them there, with its words."""
 
-    event = joined(Event, "person_links")
-    person = joined(Person, "event_links")
+    event = joined(Event, "person_links", verbose_name=_("event"))
+    person = joined(Person, "event_links", verbose_name=_("person"))
     part = models.CharField(
         max_length=200,
         blank=True,
         help_text=_("Their part at the event as the source gives it: chair, speaker, contributor."),
+        verbose_name=_("part"),
     )
     passage = passage_field(_("The words of the source that show it, copied exactly."))
-    note = models.TextField(blank=True, help_text=_("What the source leaves open."))
-
-    key_fields = ("event", "person")
+    note = models.TextField(
+        blank=True, help_text=_("What the source leaves open."), verbose_name=_("note")
+    )
 
     class Meta:
         verbose_name = _("person at an event")
         verbose_name_plural = _("people at events")
-        constraints = [
-            models.UniqueConstraint(fields=["event", "person"], name="event_person_once"),
-        ]
+        constraints = [once("event_person", "event", "person")]
 
     def __str__(self):
         return f"{self.person} at {self.event}"
@@ -798,32 +895,41 @@ class EventPerson(NaturalKeyed):
 class Statement(NaturalKeyed):
     """Something a person said, word for word as a source reports it."""
 
-    person = joined(Person, "statements")
-    quote = models.TextField(help_text=_("Word for word from the source."))
+    person = joined(Person, "statements", verbose_name=_("person"))
+    quote = models.TextField(help_text=_("Word for word from the source."), verbose_name=_("quote"))
     is_reported_speech = models.BooleanField(
         default=False,
         help_text=_(
             "The source reports what they said in its own words: shown as reported, "
             "not as their quote."
         ),
+        verbose_name=_("reported speech"),
     )
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="statements")
+    source = kept(Source, _("source"), related_name="statements")
     event = optional_link(
-        Event, related_name="statements", help_text=_("Where they said it, when the source says.")
+        Event,
+        related_name="statements",
+        help_text=_("Where they said it, when the source says."),
+        verbose_name=_("event"),
     )
     practice = optional_link(
-        GoodPractice, related_name="statements", help_text=_("The record it backs, if any.")
+        GoodPractice,
+        related_name="statements",
+        help_text=_("The record it backs, if any."),
+        verbose_name=_("practice"),
     )
     position = models.PositiveSmallIntegerField(
-        default=1, help_text=_("A person's statements are listed in ascending order of this.")
+        default=1,
+        help_text=_("A person's statements are listed in ascending order of this."),
+        verbose_name=_("position"),
     )
 
-    key_fields = ("person", "position")
-
     class Meta:
+        verbose_name = _("statement")
+        verbose_name_plural = _("statements")
         ordering = ["position", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "position"], name="statement_position_once"),
+            once("statement_position", "person", "position"),
         ]
 
     def __str__(self):
@@ -833,12 +939,14 @@ class Statement(NaturalKeyed):
 class PracticeRedirect(NaturalKeyed):
     """An address a practice had before it was merged into another: it answers 301 there."""
 
-    old_slug = models.SlugField(max_length=200, unique=True)
-    practice = joined(GoodPractice, "redirects")
+    old_slug = models.SlugField(max_length=200, unique=True, verbose_name=_("old slug"))
+    practice = joined(GoodPractice, "redirects", verbose_name=_("practice"))
 
     key_fields = ("old_slug",)
 
     class Meta:
+        verbose_name = _("practice redirect")
+        verbose_name_plural = _("practice redirects")
         ordering = ["old_slug"]
 
     def __str__(self):
@@ -851,7 +959,11 @@ class SearchWord(models.Model):
     it rebuilds everything, starts the list again. PostgreSQL finds the nearest word with
     pg_trgm (GIN trigram index, migration 0009_search_words); SQLite with difflib."""
 
-    word = models.CharField(max_length=40, unique=True)
+    word = models.CharField(max_length=40, unique=True, verbose_name=_("word"))
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
 
     def __str__(self):
         return self.word

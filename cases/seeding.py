@@ -25,7 +25,9 @@ from django.core.serializers.base import DeserializationError
 from django.core.serializers.python import Deserializer
 from django.db import IntegrityError, transaction
 
+from .countries import countries_add_missing
 from .models import (
+    Country,
     Event,
     EventChallenge,
     EventCity,
@@ -221,6 +223,9 @@ def seed_add_missing() -> SeedReport:
             if item.deferred_fields:
                 waiting.append((item, record))
         _resolve_forward_references(waiting, report.skipped)
+    # Not seed records but the list editors pick from: added the same way, never overwritten.
+    if countries := countries_add_missing():
+        report.added[Country._meta.verbose_name_plural] += len(countries)
     report.added_practice_ids = list(added_practices.values())
     # Raw saves skip the search upkeep; rebuild it for the new practices only (a catalogue
     # with 100,000 demo practices took minutes when seed refreshed every practice).

@@ -3,6 +3,7 @@
 Views call these and render; nothing here knows about requests, forms or templates.
 """
 
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
@@ -21,11 +22,13 @@ from challenges.models import Challenge, Theme
 
 from .caching import cache_key
 from .catalogue_index import catalogue_index
+from .gaps import cities_of_challenge
 from .models import (
     HISTORY_FOLLOWS,
     PUBLIC_STATUSES,
     City,
     CityRole,
+    Country,
     Event,
     EventCity,
     EventPerson,
@@ -558,6 +561,27 @@ def practice_page(practice) -> dict:
     }
 
 
+def challenge_page(challenge) -> dict:
+    """The challenge's newest practices, the cities facing it, its events and its neighbours."""
+    practices, more_practices = newest_practices(challenge.practices.published())
+    return {
+        "practices": practices,
+        "more_practices": more_practices,
+        "facing": cities_of_challenge(challenge),
+        "events": events_newest_first(challenge.events.published()),
+        "related": related_challenges(challenge),
+    }
+
+
+def person_page(person) -> dict:
+    """Where the sources name the person, what they said and what they voiced."""
+    return {
+        "event_links": events_of_person(person),
+        "statements": what_a_person_said(person),
+        "voiced": person.voiced_practices.public().order_by("title"),
+    }
+
+
 def city_page(city) -> dict:
     """A city's practices by its part in them (its own, about it, heard at its events), with its
     events, people, challenges and peers."""
@@ -683,3 +707,106 @@ def _shown(field, *values) -> list[str]:
         ]
     choices = dict(field.flatchoices)
     return [str(choices.get(value, "" if value is None else value)) for value in values]
+
+
+# The report form's pickers (cases/forms.py): what an editor typed, matched against the records.
+
+
+def normalised(text: str) -> str:
+    """`text` as names are compared: without accents or case, with single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def countries_by_key() -> dict[str, Country]:
+    """Every country under its normalised code and name, as an editor may type either."""
+    keys = {}
+    for country in Country.objects.all():
+        keys[normalised(country.code)] = country
+        keys[normalised(country.name)] = country
+    return keys
+
+
+def cities_by_name(countries) -> dict[tuple[int, str], City]:
+    """The cities of `countries` under (country id, normalised name), for matching typed names."""
+    cities = City.objects.filter(country__in=countries).select_related("country")
+    return {(city.country_id, normalised(city.name)): city for city in cities}
+
+
+def organisations_by_name() -> dict[str, Organisation]:
+    return {
+        normalised(organisation.name): organisation for organisation in Organisation.objects.all()
+    }
+
+
+PICKER_LIMIT = 12
+
+
+def picker_options(kind: str, query: str) -> list[dict]:
+    """The first records of `kind` whose name holds every typed word, accents and case aside,
+    then what typing it would add: a new city ("Tampere, Finland") or organiser.
+
+    The names are compared in Python, so that "Zurich" finds "Zürich" on any database: a
+    catalogue holds a few thousand cities at most (tier L has 1,000).
+    """
+    query = query[:200]
+    name, _comma, country = query.rpartition(",") if kind == "cities" else (query, "", "")
+    words = normalised(name or query).split()
+    if not words:
+        return []
+    found = []
+    for value, label in PICKER_ROWS[kind]():
+        if all(word in normalised(label) for word in words):
+            found.append({"value": str(value), "label": label})
+            if len(found) == PICKER_LIMIT:
+                break
+    new = _new_option(kind, name or query, country, found)
+    return found + ([new] if new else [])
+
+
+def _new_option(kind, name, country, found) -> dict | None:
+    name = " ".join(name.split())
+    if kind in ("organisers", "people"):
+        if any(normalised(option["label"]) == normalised(name) for option in found):
+            return None
+        if kind == "organisers":
+            label = _("Add “%(name)s” as a new organiser") % {"name": name}
+        else:
+            label = _("Add “%(name)s” as a new person") % {"name": name}
+        return {"value": f"new:{name}", "label": label, "chosen": name, "is_new": True}
+    country = countries_by_key().get(normalised(country)) if kind == "cities" else None
+    if country is None or cities_by_name([country]).get((country.pk, normalised(name))):
+        return None
+    label = _("Add %(city)s (%(country)s) as a new city") % {"city": name, "country": country}
+    return {
+        "value": f"new:{country.code}:{name}",
+        "label": label,
+        "chosen": f"{name} ({country})",
+        "is_new": True,
+    }
+
+
+def _city_rows():
+    cities = City.objects.order_by("name").values_list("pk", "name", "country__name")
+    return [(pk, f"{name} ({country})") for pk, name, country in cities]
+
+
+def challenge_names():
+    return list(Challenge.objects.order_by("name").values_list("pk", "name"))
+
+
+def _organisation_rows():
+    return list(Organisation.objects.order_by("name").values_list("pk", "name"))
+
+
+def _person_rows():
+    return list(Person.objects.order_by("name").values_list("pk", "name"))
+
+
+PICKER_ROWS = {
+    "people": _person_rows,
+    "cities": _city_rows,
+    "challenges": challenge_names,
+    "organisers": _organisation_rows,
+}

@@ -6,7 +6,7 @@ Every status change goes through `item_move`, which asks cases.workflow and reco
 import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
@@ -26,8 +26,10 @@ from .models import (
     CityRole,
     Country,
     Event,
+    EventPerson,
     GoodPractice,
     Organisation,
+    Person,
     Source,
     Status,
     Transition,
@@ -69,6 +71,29 @@ class Problem:
     message: str
 
 
+@dataclass(frozen=True)
+class NewCity:
+    """A city the editor named in the report; saving reuses a city of that name in that country
+    (accents and case aside) or adds it."""
+
+    name: str
+    country: Country
+
+    def __str__(self):
+        return f"{self.name} ({self.country})"
+
+
+@dataclass(frozen=True)
+class NewOrganisation:
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
+LEAVE = object()  # a PracticeChanges value that leaves the stored one as it is
+
+
 @dataclass
 class PracticeChanges:
     """A practice of the report as the editor left it, with its many-to-many values."""
@@ -76,14 +101,22 @@ class PracticeChanges:
     practice: GoodPractice
     expected_version: int | None = None
     challenges: Iterable[Challenge] = ()
-    cities: Iterable[City] = ()
+    cities: Iterable[City | NewCity] = ()
     tags: list[str] = field(default_factory=list)
+    # LEAVE keeps it as it is; a PersonAtEvent is found by name or added.
+    voiced_by_person: object = LEAVE
 
 
 @dataclass(frozen=True)
-class NewCity:
+class PersonAtEvent:
+    """Someone the source names at the event; saving reuses a person of that name (in that city,
+    when one is given) or adds them."""
+
     name: str
-    country: Country
+    role: str = ""
+    part: str = ""
+    city: City | NewCity | None = None
+    organisation: Organisation | NewOrganisation | None = None
 
 
 @dataclass(frozen=True)
@@ -94,13 +127,15 @@ class ReportChanges:
     """
 
     expected_version: int | None = None
-    cities: Iterable[City] = ()
+    cities: Iterable[City | NewCity] = ()
     new_cities: Iterable[NewCity] = ()
     challenges: Iterable[Challenge] = ()
-    organisers: Iterable[Organisation] = ()
+    organisers: Iterable[Organisation | NewOrganisation] = ()
     practices: Iterable[PracticeChanges] = ()
     removed_practices: Iterable[GoodPractice] = ()
     new_source: Source | None = None
+    # None leaves the people at the event as they are.
+    people: list[PersonAtEvent] | None = None
 
 
 @contextmanager
@@ -263,12 +298,17 @@ def _event_report_write(event: Event, *, user, changes: ReportChanges, creation_
     _event_save(event, creation_token=creation_token)
 
     # A city ticked on the form took part; its passage is given in the admin before publishing.
-    cities = [*changes.cities, *_cities_get_or_create(changes.new_cities)]
+    # A new city named twice in the report (for the event and a practice) is added once.
+    added: dict[tuple[int, str], City] = {}
+    cities = _cities_get_or_create([*changes.cities, *changes.new_cities], added=added)
     event.cities.set(cities, through_defaults={"role": CityRole.TOOK_PART})
     event.challenges.set(changes.challenges)
-    event.organisers.set(changes.organisers)
+    event.organisers.set(_organisations_get_or_create(changes.organisers))
+    if changes.people is not None:
+        _event_people_set(event, changes.people, added=added)
     for practice_changes in changes.practices:
-        _practice_save(practice_changes, event=event, user=user)
+        cities = _cities_get_or_create(practice_changes.cities, added=added)
+        _practice_save(replace(practice_changes, cities=cities), event=event, user=user)
     for practice in changes.removed_practices:
         _practice_remove_from_report(practice, event=event)
 
@@ -309,15 +349,84 @@ def _source_create(source: Source) -> Source:
     return source
 
 
-def _cities_get_or_create(new_cities: Iterable[NewCity]) -> list[City]:
-    return [
-        City.objects.get_or_create(
-            name=city.name,
-            country=city.country,
-            defaults={"slug": unique_slug(City, f"{city.name} {city.country.code}")},
-        )[0]
-        for city in new_cities
-    ]
+def _cities_get_or_create(
+    cities: Iterable[City | NewCity], *, added: dict[tuple[int, str], City]
+) -> list[City]:
+    """The cities, each new one matched to a stored city (accents and case aside) or added.
+    `added` holds the cities this save matched or added, so that each is looked up once."""
+    result = []
+    for city in cities:
+        if isinstance(city, NewCity):
+            key = (city.country.pk, selectors.normalised(city.name))
+            if key not in added:
+                stored = selectors.cities_by_name([city.country]).get(key)
+                added[key] = stored or _city_create(city)
+            city = added[key]
+        result.append(city)
+    return list(dict.fromkeys(result))
+
+
+def _city_create(city: NewCity) -> City:
+    slug = unique_slug(City, f"{city.name} {city.country.code}", max_length=150)
+    return City.objects.create(name=city.name, country=city.country, slug=slug)
+
+
+def _event_people_set(event: Event, people: list[PersonAtEvent], *, added) -> None:
+    """The people at the event become `people`; a link kept keeps its passage."""
+    kept = []
+    for wanted in people:
+        city = _cities_get_or_create([wanted.city], added=added)[0] if wanted.city else None
+        organisation = wanted.organisation
+        if organisation is not None:
+            organisation = _organisations_get_or_create([organisation])[0]
+        person = _person_get_or_create(wanted, city=city, organisation=organisation, event=event)
+        link, _created = EventPerson.objects.get_or_create(event=event, person=person)
+        if link.part != wanted.part:
+            link.part = wanted.part
+            link.save(update_fields=["part"])
+        kept.append(link.pk)
+    event.person_links.exclude(pk__in=kept).delete()
+
+
+def _person_get_or_create(wanted: PersonAtEvent, *, city, organisation, event) -> Person:
+    key = selectors.normalised(wanted.name)
+    for person in Person.objects.filter(city=city) if city else Person.objects.all():
+        if selectors.normalised(person.name) == key:
+            changed = {"role": wanted.role, "organisation": organisation}
+            changed = {name: value for name, value in changed.items() if value}
+            if changed:
+                Person.objects.filter(pk=person.pk).update(**changed)
+            return person
+    return Person.objects.create(
+        name=wanted.name,
+        slug=unique_slug(Person, wanted.name),
+        role=wanted.role,
+        city=city,
+        organisation=organisation,
+        source=event.source,
+    )
+
+
+def _person_behind(person: Person | PersonAtEvent | None, *, event: Event) -> Person | None:
+    if isinstance(person, PersonAtEvent):
+        return _person_get_or_create(person, city=None, organisation=None, event=event)
+    return person
+
+
+def _organisations_get_or_create(
+    organisations: Iterable[Organisation | NewOrganisation],
+) -> list[Organisation]:
+    result = []
+    for organisation in organisations:
+        if isinstance(organisation, NewOrganisation):
+            known = selectors.organisations_by_name()
+            organisation = known.get(selectors.normalised(organisation.name)) or (
+                Organisation.objects.create(
+                    name=organisation.name, slug=unique_slug(Organisation, organisation.name)
+                )
+            )
+        result.append(organisation)
+    return list(dict.fromkeys(result))
 
 
 def _practice_remove_from_report(practice: GoodPractice, *, event: Event) -> None:
@@ -347,6 +456,8 @@ def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPract
         practice.status, practice.slug = stored.status, stored.slug
         practice.version = stored.version + 1
     practice.source = practice.source or event.source
+    if changes.voiced_by_person is not LEAVE:
+        practice.voiced_by_person = _person_behind(changes.voiced_by_person, event=event)
     practice.save()
     practice.events.add(event)
     practice.challenges.set(changes.challenges)

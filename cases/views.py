@@ -1,29 +1,61 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.generic import DetailView
 
 from challenges.models import Challenge, Theme
 
 from .caching import cache_public_page
 from .catalogue import CatalogueQuery
-from .gaps import OPEN_MIN_RAISED, challenge_pictures, cities_of_challenge
+from .gaps import OPEN_MIN_RAISED, challenge_pictures
 from .maps import WORLD, MapFilters, cities_that_took_part, map_cities, map_marks
 from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .peers import PeerQuestion
 from .selectors import (
     PAGE_SIZE,
+    challenge_page,
     cities_with_practice_counts,
     city_page,
     event_page,
     events_newest_first,
-    events_of_person,
-    newest_practices,
     peers_facing,
     people_with_statement_counts,
+    person_page,
     practice_page,
-    related_challenges,
     themes_with_counts,
-    what_a_person_said,
 )
+
+
+class RecordPage(DetailView):
+    """A public page about one record, found by its slug: the record (under its model's name)
+    and what `page`, a selector, reads about it, in <app>/<model>_detail.html."""
+
+    page = None
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | self.page(self.object)
+
+
+class EventPage(RecordPage):
+    """A reviewer also sees the events that are not public yet."""
+
+    page = staticmethod(event_page)
+
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user).select_related(
+            "source", "host_city", "part_of"
+        )
+
+
+def record_page(queryset, page):
+    return cache_public_page(RecordPage.as_view(queryset=queryset, page=page))
+
+
+city_detail = record_page(City.objects.select_related("country"), city_page)
+challenge_detail = record_page(Challenge.objects.select_related("theme"), challenge_page)
+person_detail = record_page(
+    Person.objects.select_related("city__country", "organisation", "source"), person_page
+)
+event_detail = cache_public_page(EventPage.as_view())
 
 
 @cache_public_page
@@ -78,12 +110,6 @@ def city_list(request):
 
 
 @cache_public_page
-def city_detail(request, slug):
-    city = get_object_or_404(City.objects.select_related("country"), slug=slug)
-    return render(request, "cases/city_detail.html", {"city": city, **city_page(city)})
-
-
-@cache_public_page
 def event_list(request):
     events = events_newest_first(Event.objects.published().for_cards())
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -91,32 +117,8 @@ def event_list(request):
 
 
 @cache_public_page
-def event_detail(request, slug):
-    queryset = Event.objects.visible_to(request.user).select_related(
-        "source", "host_city", "part_of"
-    )
-    event = get_object_or_404(queryset, slug=slug)
-    return render(request, "cases/event_detail.html", {"event": event, **event_page(event)})
-
-
-@cache_public_page
 def challenge_list(request):
     return render(request, "challenges/challenge_list.html", {"themes": themes_with_counts()})
-
-
-@cache_public_page
-def challenge_detail(request, slug):
-    challenge = get_object_or_404(Challenge.objects.select_related("theme"), slug=slug)
-    practices, more_practices = newest_practices(challenge.practices.published())
-    context = {
-        "challenge": challenge,
-        "practices": practices,
-        "more_practices": more_practices,
-        "facing": cities_of_challenge(challenge),
-        "events": events_newest_first(challenge.events.published()),
-        "related": related_challenges(challenge),
-    }
-    return render(request, "challenges/challenge_detail.html", context)
 
 
 @cache_public_page
@@ -151,19 +153,6 @@ def peer_finder(request):
 def person_list(request):
     page = Paginator(people_with_statement_counts(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "cases/person_list.html", {"page": page})
-
-
-@cache_public_page
-def person_detail(request, slug):
-    queryset = Person.objects.select_related("city__country", "organisation", "source")
-    person = get_object_or_404(queryset, slug=slug)
-    context = {
-        "person": person,
-        "event_links": events_of_person(person),
-        "statements": what_a_person_said(person),
-        "voiced": person.voiced_practices.public().order_by("title"),
-    }
-    return render(request, "cases/person_detail.html", context)
 
 
 @cache_public_page

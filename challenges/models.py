@@ -37,26 +37,36 @@ class SlugKeyedModel(models.Model):
 class Theme(SlugKeyedModel):
     """A broad area that groups related challenges, such as finance or data and technology."""
 
-    name = models.CharField(max_length=100, unique=True)
-    slug = models.SlugField(max_length=100, unique=True)
-    description = models.TextField(blank=True)
+    name = models.CharField(max_length=100, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=100, unique=True, verbose_name=_("slug"))
+    description = models.TextField(blank=True, verbose_name=_("description"))
     position = models.PositiveSmallIntegerField(
-        default=0, help_text=_("Themes are listed in ascending order of this number.")
+        default=0,
+        help_text=_("Themes are listed in ascending order of this number."),
+        verbose_name=_("position"),
     )
 
     class Meta:
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
         ordering = ["position", "name"]
 
 
 class Challenge(SlugKeyedModel):
     """A problem cities share, from the controlled vocabulary practices are filed under."""
 
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="challenges")
-    name = models.CharField(max_length=150, unique=True)
-    slug = models.SlugField(max_length=150, unique=True)
-    definition = models.TextField(help_text=_("What the challenge means, in plain language."))
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="challenges", verbose_name=_("theme")
+    )
+    name = models.CharField(max_length=150, unique=True, verbose_name=_("name"))
+    slug = models.SlugField(max_length=150, unique=True, verbose_name=_("slug"))
+    definition = models.TextField(
+        help_text=_("What the challenge means, in plain language."), verbose_name=_("definition")
+    )
 
     class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
         ordering = ["name"]
 
     def get_absolute_url(self):

@@ -2,6 +2,10 @@
 
 The protocol allows 50,000 a page; Django's template takes about 0.6 ms an address, so a page of
 10,000 is built in a few seconds when it is not cached, one of 50,000 would take half a minute.
+
+Every page is listed in each of the site's languages (settings.LANGUAGES: /, /fr/, /pt/), each
+address naming its versions in the others with hreflang, English also as x-default: so a search
+engine finds the French and Portuguese pages and shows each reader theirs.
 """
 
 from django.contrib.sitemaps import Sitemap
@@ -11,7 +15,13 @@ from cases.models import City, Event, GoodPractice
 from challenges.models import Challenge
 
 
-class PageSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(LanguagesSitemap):
     """The site's list pages."""
 
     names = [
@@ -32,8 +42,8 @@ class PageSitemap(Sitemap):
         return reverse(item)
 
 
-class CatalogueSitemap(Sitemap):
-    limit = 10_000
+class CatalogueSitemap(LanguagesSitemap):
+    limit = 10_000  # addresses, so about 3,333 records in three languages
 
 
 class PracticeSitemap(CatalogueSitemap):

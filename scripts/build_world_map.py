@@ -14,11 +14,8 @@ countries, each border once. Antarctica is left out; the frame stops at 60° S.
 """
 
 import argparse
-import base64
-import hashlib
 import itertools
 import json
-import subprocess
 import sys
 import tarfile
 import tempfile
@@ -28,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from cases.geo import HEIGHT, NORTH, SOUTH, WIDTH, to_frame  # noqa: E402
+from scripts.npm_package import verified_tarball  # noqa: E402
 
 PACKAGE = "world-atlas@2.0.2"
 # From the npm registry's record of that version; a different tarball is refused.
@@ -40,22 +38,6 @@ OUTPUT = REPO / "cases" / "data" / "world.json"
 ANTARCTICA = "010"  # ISO 3166-1 numeric, the id world-atlas gives each country
 # In SVG units (the frame is WIDTH wide): detail finer than this is not drawn.
 TOLERANCE = 0.6
-
-
-def fetch_tarball(directory):
-    # npm from PATH with fixed arguments: the one step that needs the registry.
-    subprocess.run(  # noqa: S603
-        ["npm", "pack", PACKAGE, "--pack-destination", str(directory), "--silent"],  # noqa: S607
-        check=True,
-        capture_output=True,
-    )
-    return next(Path(directory).glob("world-atlas-*.tgz"))
-
-
-def check_integrity(tarball):
-    digest = base64.b64encode(hashlib.sha512(tarball.read_bytes()).digest()).decode()
-    if f"sha512-{digest}" != INTEGRITY:
-        sys.exit(f"{tarball} is not {PACKAGE} as published (integrity differs)")
 
 
 def read_topology(tarball):
@@ -275,8 +257,7 @@ def main():
     parser.add_argument("--tarball", type=Path, help=f"a downloaded {PACKAGE} (npm pack)")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory() as directory:
-        tarball = arguments.tarball or fetch_tarball(directory)
-        check_integrity(tarball)
+        tarball = verified_tarball(PACKAGE, INTEGRITY, directory, arguments.tarball)
         world = build(read_topology(tarball))
     OUTPUT.parent.mkdir(exist_ok=True)
     OUTPUT.write_text(json.dumps(world, indent=1) + "\n")

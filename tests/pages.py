@@ -187,3 +187,15 @@ def open_page_type(page, base_url, name):
     assert response.status == page_type.status, f"{name} ({address}) answered {response.status}"
     if page_type.then:
         page_type.then(page)
+
+
+def pick(page, field_id, typed, option):
+    """Types `typed` into the report form's picker `field_id` (e.g. "id_practices-0-cities")
+    and chooses the suggestion named `option` (static/js/picker.js)."""
+    from playwright.sync_api import expect
+
+    box = page.locator(f"#{field_id}_add")
+    box.fill(typed)
+    listbox = page.locator(f"#{box.get_attribute('aria-controls')}")
+    listbox.get_by_role("option", name=option, exact=True).click()
+    expect(box).to_have_value("")

@@ -1,10 +1,27 @@
+import re
+
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains
 
-from cases.models import Event, PracticeRedirect, Status
+from cases.models import (
+    City,
+    Country,
+    Event,
+    GoodPractice,
+    Organisation,
+    Person,
+    PracticeRedirect,
+    Source,
+    Status,
+)
+from challenges.models import Challenge, Theme
 
+from .browser.language_words import ALLOWED_WORDS, ENGLISH_WORDS
 from .factories import (
     make_challenge,
     make_city,
@@ -185,3 +202,69 @@ def test_review_actions_are_not_offered_to_editors(client):
     response = client.get(reverse("admin:cases_goodpractice_changelist"))
     assert response.status_code == 200
     assert "publish" not in action_names(response)
+
+
+# The admin in French and Portuguese: every field label of the main models' change forms,
+# their inlines' column headings included, is in the reader's language.
+MAIN_MODELS = [Country, City, Organisation, Source, Event, GoodPractice, Person, Challenge, Theme]
+# Words of the English labels that French or Portuguese write the same way.
+SAME_IN = {
+    "fr": {"description", "format", "source", "sources", "latitude", "longitude", "code",
+           "version", "position", "note", "organisation", "organisations", "transition", "place",
+           "part", "date", "comment", "passage", "passages", "conditions", "identifiant",
+           "population"},
+    "pt": {"latitude", "longitude", "local", "data", "editor", "no", "a"},
+}  # fmt: skip
+LABEL = re.compile(r'<label[^>]*>(.*?)</label>|<th class="column-[^"]*">(.*?)</th>', re.S)
+WORD = re.compile(r"[A-Za-zÀ-ÿ\u2019'-]+")
+
+
+def english_label_words(language):
+    """The words of every field label in English, with the language's list of English words."""
+    models = [
+        *apps.get_app_config("cases").get_models(),
+        *apps.get_app_config("challenges").get_models(),
+    ]
+    with translation.override("en"):
+        labels = [
+            str(field.verbose_name)
+            for model in models
+            for field in model._meta.get_fields()
+            if getattr(field, "verbose_name", None)
+        ]
+    words = {word.lower() for label in labels for word in WORD.findall(label)}
+    return (words - SAME_IN[language]) | ENGLISH_WORDS[language]
+
+
+def english_in_labels(html, language):
+    english = english_label_words(language)
+    labels = [strip_tags(first or second) for first, second in LABEL.findall(html)]
+    return sorted(
+        f"{word!r} in {label.strip()!r}"
+        for label in labels
+        for word in WORD.findall(label)
+        if word.lower() in english and word not in ALLOWED_WORDS
+    )
+
+
+@pytest.mark.parametrize("language", ["fr", "pt"])
+@pytest.mark.parametrize("model", MAIN_MODELS, ids=lambda m: m._meta.label)
+def test_change_forms_of_the_main_models_label_every_field_in_the_readers_language(
+    admin_client, catalogue, model, language
+):
+    opts = model._meta
+    obj = model._default_manager.first()
+    with translation.override(language):
+        change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+    response = admin_client.get(change)
+    assert response.status_code == 200
+    assert english_in_labels(response.content.decode(), language) == []
+
+
+def test_the_label_check_finds_an_english_label():
+    html = '<label for="id_starts_on">Starts on :</label><th class="column-city">City</th>'
+    assert english_in_labels(html, "fr") == [
+        "'City' in 'City'",
+        "'Starts' in 'Starts on :'",
+        "'on' in 'Starts on :'",
+    ]

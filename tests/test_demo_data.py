@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 
 from cases import services
+from cases.caching import catalogue_version
 from cases.models import City, Country, Event, GoodPractice, Kind, Source, Status
 from cases.search import practice_refresh_search, stored_documents
 from challenges.models import Challenge
@@ -23,7 +25,7 @@ from demo.data import (
     word_in_about,
 )
 
-from .factories import make_challenge, make_city, make_event, make_practice
+from .factories import make_challenge, make_city, make_event, make_person, make_practice
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +184,53 @@ def test_clear_and_generation_leave_other_records_as_they_were(challenges):
     assert City.objects.count() == Event.objects.count() == 1
 
 
+def test_clear_keeps_what_others_use_and_unlinks_what_points_at_demo_practices(challenges):
+    generate_demo_data(practices=30, seed=1)
+    demo_practice = demo_practices().order_by("slug").first()
+    demo_tag = Tag.objects.filter(slug__startswith="demo-").order_by("slug").first()
+    practice = make_practice(title="Open data portal", challenges=challenges[:1])
+    practice.tags.add(demo_tag)
+    practice.see_also.add(demo_practice)
+    person = make_person(statements=["We pooled budgets."])
+    statement = person.statements.get()
+    statement.practice = demo_practice
+    statement.save()
+    clear_demo_data()
+    assert not demo_practices().exists()
+    assert [tag.slug for tag in practice.tags.all()] == [demo_tag.slug]
+    assert list(practice.see_also.all()) == []
+    statement.refresh_from_db()
+    assert statement.practice is None
+
+
+def test_clear_leaves_postgresqls_foreign_key_checks_on(challenges):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: the clear turns its foreign-key checks off while it runs")
+    generate_demo_data(practices=10, seed=1)
+    clear_demo_data()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+
+
+def test_clear_moves_the_catalogue_version_once_and_its_queries_do_not_grow(
+    challenges, django_capture_on_commit_callbacks
+):
+    generate_demo_data(practices=20, seed=1)
+    before = catalogue_version()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        CaptureQueriesContext(connection) as small,
+    ):
+        clear_demo_data()
+    assert len(callbacks) == 1 and catalogue_version() == before + 1
+    generate_demo_data(practices=300, seed=1)
+    with CaptureQueriesContext(connection) as large:
+        clear_demo_data()
+    # One statement per table, whatever the number of rows.
+    assert len(large) == len(small)
+
+
 def test_generation_queries_do_not_grow_with_the_number_of_practices(challenges):
     with CaptureQueriesContext(connection) as small:
         generate_demo_data(practices=50, seed=1)
@@ -196,7 +245,9 @@ def test_command_generates_and_clears(challenges, capsys):
     call_command("generate_demo_data", "--practices", "20", "--seed", "3", "--no-progress")
     assert "Generated 20 published practices" in capsys.readouterr().out
     call_command("generate_demo_data", "--clear")
-    assert "Removed demo data: 21 practices" in capsys.readouterr().out
+    output = capsys.readouterr().out
+    assert "Removed demo data: 21 practices" in output
+    assert re.search(r"in \d+\.\d s\.", output)
     assert not demo_practices().exists()
 
 

@@ -45,21 +45,70 @@ def test_the_sitemap_lists_published_practices_and_events_only(client):
     make_event(slug="report")
     make_event(slug="draft-report", status=Status.DRAFT)
     assert locations(client.get("/sitemap-practices.xml")) == [
-        "http://testserver/practices/published/"
+        "http://testserver/practices/published/",
+        "http://testserver/fr/practices/published/",
+        "http://testserver/pt/practices/published/",
     ]
-    assert locations(client.get("/sitemap-events.xml")) == ["http://testserver/events/report/"]
+    assert locations(client.get("/sitemap-events.xml")) == [
+        "http://testserver/events/report/",
+        "http://testserver/fr/events/report/",
+        "http://testserver/pt/events/report/",
+    ]
 
 
 def test_a_large_section_is_split_into_pages_the_index_names(client, monkeypatch):
-    # 10,000 addresses a page in production; 2 here.
+    # 10,000 addresses a page in production; 2 here, for 5 practices in 3 languages.
     monkeypatch.setattr(PracticeSitemap, "limit", 2)
     for number in range(5):
         make_practice(slug=f"practice-{number}")
     sections = locations(client.get("/sitemap.xml"))
-    assert "http://testserver/sitemap-practices.xml?p=3" in sections
-    pages = [locations(client.get("/sitemap-practices.xml", {"p": page})) for page in (1, 2, 3)]
-    assert [len(page) for page in pages] == [2, 2, 1]
-    assert client.get("/sitemap-practices.xml", {"p": 4}).status_code == 404
+    assert "http://testserver/sitemap-practices.xml?p=8" in sections
+    pages = [locations(client.get("/sitemap-practices.xml", {"p": page})) for page in range(1, 9)]
+    assert [len(page) for page in pages] == [2, 2, 2, 2, 2, 2, 2, 1]
+    assert client.get("/sitemap-practices.xml", {"p": 9}).status_code == 404
+
+
+XHTML_LINK = "{http://www.w3.org/1999/xhtml}link"
+
+
+def alternates(response):
+    """{address: {hreflang: address}} of a sitemap page."""
+    root = ElementTree.fromstring(response.content)  # noqa: S314 (our own output)
+    return {
+        url.find(f"{SITEMAP}loc").text: {
+            link.get("hreflang"): link.get("href") for link in url.iter(XHTML_LINK)
+        }
+        for url in root.iter(f"{SITEMAP}url")
+    }
+
+
+@pytest.mark.parametrize("section", ["pages", "practices", "events", "challenges", "cities"])
+def test_every_sitemap_lists_each_page_in_every_language_with_its_alternates(client, section):
+    city = make_city(slug="kisumu")
+    make_event(slug="report", cities=[city])
+    make_practice(slug="budget", cities=[city])
+    listed = alternates(client.get(f"/sitemap-{section}.xml"))
+    english = [address for address in listed if "/fr/" not in address and "/pt/" not in address]
+    assert english
+    for address in english:
+        path = address.removeprefix("http://testserver")
+        versions = {
+            "en": address,
+            "fr": f"http://testserver/fr{path}",
+            "pt": f"http://testserver/pt{path}",
+            "x-default": address,
+        }
+        assert listed[address] == versions
+        assert listed[versions["fr"]] == versions
+        assert listed[versions["pt"]] == versions
+    assert len(listed) == 3 * len(english)
+
+
+def test_the_french_and_portuguese_addresses_of_the_sitemap_answer(client):
+    make_practice(slug="budget")
+    for address in locations(client.get("/sitemap-practices.xml")):
+        response = client.get(address.removeprefix("http://testserver"))
+        assert response.status_code == 200, address
 
 
 def test_a_sitemap_that_does_not_exist_is_a_404(client):

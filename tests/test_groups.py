@@ -1,13 +1,36 @@
+from importlib import import_module
+
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from .factories import make_curator, make_editor
 
 pytestmark = pytest.mark.django_db
 
+# The data migrations that make the groups and give them their permissions.
+GROUP_MIGRATIONS = ["0002_groups", "0011_curators_people"]
 
-def test_the_first_migrations_create_editors_and_curators():
-    assert set(Group.objects.values_list("name", flat=True)) >= {"Editors", "Curators"}
+
+def test_the_migrations_create_editors_and_curators_with_their_permissions():
+    # Run on an empty auth table rather than trusting the test database: a transactional test
+    # (a browser test, the backups) empties every table, and with a file per xdist worker one may
+    # have run before this one in the same database.
+    Group.objects.all().delete()
+    state_apps = MigrationLoader(connection).project_state().apps
+    for name in GROUP_MIGRATIONS:
+        for operation in import_module(f"cases.migrations.{name}").Migration.operations:
+            operation.code(state_apps, None)
+
+    permissions = {
+        group.name: set(group.permissions.values_list("codename", flat=True))
+        for group in Group.objects.all()
+    }
+    assert set(permissions) == {"Editors", "Curators"}
+    assert {"add_event", "add_goodpractice", "add_city"} <= permissions["Editors"]
+    assert not {"review_goodpractice", "change_person"} & permissions["Editors"]
+    assert {"review_goodpractice", "delete_event", "change_person"} <= permissions["Curators"]
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,11 @@ def test_a_refused_save_shows_both_versions(report):
     assert "The curator's correction." in stored_panel
     assert "The editor's rewrite" not in stored_panel
     assert "The editor&#x27;s rewrite.</textarea>" in content
+    # Or take the newer version: the link opens the form as stored, without what was typed.
+    assertContains(
+        response, f'<a href="{_edit_url(report)}">Take their version', status_code=409, html=False
+    )
+    assert "The editor's rewrite." not in editor_tab.get(_edit_url(report)).content.decode()
 
 
 def test_saving_again_after_seeing_both_versions_replaces_the_stored_one(report):
@@ -90,3 +95,44 @@ def test_a_report_submitted_in_another_tab_is_not_saved_over_and_the_text_is_kep
     assertContains(response, "You can no longer change this report.", status_code=409)
     stored = Event.objects.get()
     assert (stored.status, stored.report) == (Status.IN_REVIEW, "The original report.")
+
+
+def test_a_report_sent_after_the_session_ended_comes_back_filled_after_signing_in(client):
+    editor = make_editor("amina")
+    typed = report_data(title="Written on the train", report="Three pages of notes.")
+    typed["practices-TOTAL_FORMS"] = "1"
+    typed["practices-0-title"] = "Night buses"
+    typed["cities_add"] = "Tampere, Finland"
+    create = reverse("editor:event-create")
+    # The session ran out while the editor typed: the post is sent to the sign-in page.
+    response = client.post(create, typed)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert not Event.objects.exists()
+    signed_in = client.post(
+        response.url, {"username": "amina", "password": "correct-horse-battery-staple"}
+    )
+    assertRedirects(signed_in, create, fetch_redirect_response=False)
+    page = client.get(create)
+    assertContains(page, "Your session had ended; here is the report as you sent it.")
+    for text in (
+        "Written on the train",
+        "Three pages of notes.",
+        "Night buses",
+        "Tampere, Finland",
+    ):
+        assertContains(page, text)
+    assertContains(page, f'name="token" value="{typed["token"]}"')
+    assert not Event.objects.exists()
+    # Kept once: opening the form again starts a new report.
+    assert "Written on the train" not in client.get(create).content.decode()
+    assert editor.is_authenticated
+
+
+def test_a_kept_report_comes_back_only_on_the_page_it_was_sent_to(client, report):
+    client.post(_edit_url(report), {**report_data(report), "report": "Typed before timing out."})
+    client.force_login(report.created_by)
+    assert (
+        "Typed before timing out."
+        not in client.get(reverse("editor:event-create")).content.decode()
+    )
+    assertContains(client.get(_edit_url(report)), "Typed before timing out.")

@@ -8,7 +8,15 @@ from cases.caching import catalogue_version
 from cases.models import Status
 
 from .editor_helpers import make_report
-from .factories import make_curator, make_editor, make_practice
+from .factories import (
+    make_challenge,
+    make_city,
+    make_curator,
+    make_editor,
+    make_event,
+    make_person,
+    make_practice,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +42,20 @@ def test_a_cached_practice_page_answers_without_a_query(client, django_assert_nu
     client.get(practice.get_absolute_url())
     with django_assert_num_queries(0):
         assertContains(client.get(practice.get_absolute_url()), "Budget pooling")
+
+
+def test_the_record_pages_of_a_city_challenge_person_and_event_are_cached(
+    client, django_assert_num_queries
+):
+    # They are class-based views, whose TemplateResponse renders after the view returns.
+    city, challenge = make_city(), make_challenge()
+    make_practice(title="Budget pooling", cities=[city], challenges=[challenge])
+    for record in [city, challenge, make_person(), make_event(status=Status.PUBLISHED)]:
+        url = record.get_absolute_url()
+        first = client.get(url)
+        with django_assert_num_queries(0):
+            again = client.get(url)
+        assert (first.status_code, again.content) == (200, first.content)
 
 
 def test_each_query_string_is_cached_apart(client):

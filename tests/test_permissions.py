@@ -292,10 +292,11 @@ def test_an_author_with_the_editor_permissions_but_no_group_writes_and_submits(c
 def test_a_group_member_loses_what_the_group_no_longer_grants(client):
     # The group only bundles permissions: take review_event from Curators and its members
     # may no longer publish, on the site as in the admin.
+    carla = make_curator("carla", is_staff=True)
     curators = Group.objects.get(name=CURATORS_GROUP)
     curators.permissions.remove(Permission.objects.get(codename="review_event"))
     event = make_report(status=Status.IN_REVIEW)
-    client.force_login(make_curator("carla", is_staff=True))
+    client.force_login(carla)
     assert client.post(reverse("editor:event-publish", args=[event.slug])).status_code == 403
     assert client.get(reverse("editor:review-queue")).status_code == 403
     assertNotContains(client.get(reverse("home")), "Review queue")

@@ -18,6 +18,12 @@
     var form = holder.firstElementChild;
     form.querySelector("legend h3").textContent = "Practice " + (index + 1);
     list.appendChild(form);
+    if (window.cityLearnPickers) {
+      window.cityLearnPickers.setUp(form);
+    }
+    if (window.cityLearnPracticeFold) {
+      window.cityLearnPracticeFold.setUp(list);
+    }
     total.value = String(index + 1);
     var first = form.querySelector("input[type=text]");
     if (first) {

@@ -13,6 +13,11 @@
     var field = target && target.querySelector("input:not([type=hidden]), select, textarea");
     if (field) {
       event.preventDefault();
+      var folded = field.closest("[hidden]");
+      if (folded && folded.id) {
+        var toggle = document.querySelector("[aria-controls='" + folded.id + "']");
+        if (toggle) { toggle.click(); }
+      }
       target.scrollIntoView();
       field.focus();
     }

@@ -41,9 +41,13 @@ class Command(BaseCommand):
         if practices is None and not options["clear"]:
             raise CommandError("Give --tier S|M|L, --practices N or --clear.")
         if options["clear"]:
+            started = time.monotonic()
             removed = clear_demo_data()
+            elapsed = time.monotonic() - started
             summary = ", ".join(f"{count:,} {kind}" for kind, count in removed.items())
-            self.stdout.write(self.style.SUCCESS(f"Removed demo data: {summary}."))
+            self.stdout.write(
+                self.style.SUCCESS(f"Removed demo data: {summary} in {elapsed:.1f} s.")
+            )
         if practices is None:
             return
         started = time.monotonic()
