@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_curators_people"),
+        ("cases", "0013_verbose_names"),
     ]
 
     operations = [
