@@ -6,12 +6,13 @@ import uuid
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
 from pytest_django.asserts import assertContains
 from taggit.models import Tag
 
+from cases.catalogue import ANY_WORD_BELOW
 from cases.catalogue_index import forget_catalogue_index
 from cases.models import Status
 from cases.search import practice_refresh_search
@@ -236,6 +237,8 @@ filters = st.fixed_dictionaries(
 
 @settings(
     max_examples=40,
+    # No shrinking: every example adds to the same database, so shrinking one takes minutes.
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
     deadline=None,
     database=None,
     derandomize=True,
@@ -272,10 +275,17 @@ def test_the_api_lists_what_the_catalogue_lists_on_a_random_catalogue(client, sp
     query.setdefault("q", run)
     if "q" in params:
         query["q"] = f"{params['q']} {run}"
-    page = client.get(CATALOGUE, query).context["page"]
+    response = client.get(CATALOGUE, query)
+    page = response.context["page"]
     api = client.get(PRACTICES, {**query, "page_size": "100"})
-    assert slugs(api) == [practice.slug for practice in page]
-    assert api.json()["count"] == page.paginator.count
+    if response.context["any_word"]:
+        # Fewer than ANY_WORD_BELOW practices had every word, so the catalogue shows readers
+        # those with any of them; the API keeps to every word, as its documentation says.
+        assert api.json()["count"] < ANY_WORD_BELOW
+        assert all(run in record["title"] for record in results(api))
+    else:
+        assert slugs(api) == [practice.slug for practice in page]
+        assert api.json()["count"] == page.paginator.count
 
 
 # Bad parameters: a 400 whose JSON names the parameter
