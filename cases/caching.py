@@ -41,7 +41,10 @@ def _move_database_version() -> None:
     """Move the catalogue version kept in the database (CatalogueState): what workers build
     from the catalogue in memory outlives an emptied cache, and is checked against it."""
     if not CatalogueState.objects.update(version=F("version") + 1):
-        CatalogueState.objects.get_or_create(pk=1)
+        # The first move makes the row, at 1: an index built before it read 0.
+        _state, created = CatalogueState.objects.get_or_create(pk=1, defaults={"version": 1})
+        if not created:  # made by another worker in the meantime
+            CatalogueState.objects.update(version=F("version") + 1)
 
 
 class _Writes:

@@ -22,7 +22,7 @@ from taggit.models import Tag
 from challenges.models import Challenge, Theme
 
 from .caching import bump_catalogue_version
-from .models import City, Country, Event, GoodPractice, SearchWord
+from .models import CatalogueState, City, Country, Event, GoodPractice, SearchWord
 from .search import practice_refresh_search
 
 # For each model whose names search copies: how a practice reaches it, and the fields copied
@@ -38,7 +38,7 @@ SEARCH_COPIES = {
 
 CATALOGUE_APPS = ("cases", "challenges", "taggit")
 # Written in bulk by search itself, and shown on no page.
-NOT_CATALOGUE = {SearchWord}
+NOT_CATALOGUE = {SearchWord, CatalogueState}
 LINKS_CHANGED = {"post_add", "post_remove", "post_clear"}
 
 
