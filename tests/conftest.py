@@ -6,8 +6,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
-from cases.catalogue_index import forget_catalogue_index
-
 # pytest-django's live_server runs in this process; Playwright's sync API runs an event loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -43,6 +41,9 @@ def empty_cache_and_no_page_cache(settings):
 @pytest.fixture(autouse=True)
 def no_catalogue_index_from_another_test():
     # Each test's catalogue is new, but its version row may read the same: build it again.
+    # (Imported here: bench/lighthouse.py imports this module before Django is set up.)
+    from cases.catalogue_index import forget_catalogue_index
+
     forget_catalogue_index()
 
 
