@@ -10,11 +10,9 @@ from itertools import groupby
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
 
@@ -65,18 +63,6 @@ ORDERINGS = {
     "newest": ["-published_at", "title"],
     "title": ["title"],
 }
-
-
-class CachedCountPaginator(Paginator):
-    """Counts the results once per filter state until the catalogue changes."""
-
-    def __init__(self, object_list, per_page, *, count_key):
-        super().__init__(object_list, per_page)
-        self.count_key = count_key
-
-    @cached_property
-    def count(self):
-        return cache.get_or_set(self.count_key, lambda: Paginator.count.func(self), COUNT_SECONDS)
 
 
 class IndexedResults:
