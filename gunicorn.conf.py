@@ -26,3 +26,11 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The proxy in front sets X-Forwarded-Proto; trust it from any address the proxy may use.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker):
+    # Each worker builds the catalogue index now and rebuilds it soon after the catalogue moves,
+    # so that no reader waits for it (cases/catalogue_index.py).
+    from cases.catalogue_index import start_watching
+
+    start_watching()

@@ -23,6 +23,8 @@ os.environ["DJANGO_DEBUG"] = "false"
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 os.environ["DJANGO_SECURE"] = "false"
+# One client asks for every page: the API's per-address limit would answer 429.
+os.environ["API_RATE_LIMIT"] = "1000000/minute"
 
 import django  # noqa: E402
 
@@ -75,6 +77,8 @@ def pages():
         "peer finder, two challenges": (
             f"/peers/?challenge={challenges[0].slug}&challenge={challenges[1].slug}"
         ),
+        "API, practices filtered + searched": f"/api/practices/?challenge={challenge}&q={common}",
+        "feed, one challenge": f"/feeds/practices/?challenge={challenge}",
     }
 
 

@@ -73,11 +73,14 @@ class CatalogueQuery:
     unknown: list  # slugs asked for that do not exist, left out
     sort: str
     expanded: str  # the facet whose every value is listed
+    # Whether a search whose every word finds too little shows the practices with any word
+    # (the catalogue) or stays as asked (the API, whose clients expect what they typed).
+    widen: bool = True
     any_word: bool = False  # set by page(): every word found too little, any word is shown
     found: int | None = None  # set by page(): how many practices the page's search found
 
     @classmethod
-    def from_get(cls, get):
+    def from_get(cls, get, *, widen=True):
         """Read request.GET: one query per facet with values, to name them."""
         query, search_message = clean_query(get.get("q", ""))
         params = get.copy()
@@ -110,6 +113,7 @@ class CatalogueQuery:
             unknown=unknown,
             sort=sort,
             expanded=get.get("facet", ""),
+            widen=widen,
         )
 
     @property
@@ -139,13 +143,20 @@ class CatalogueQuery:
         ranks = ranked_matches(self.query)
         places = self._index.bits_of(pk for pk, _rank in ranks)
         few = self._index.matching(self.selected, places).bit_count() < ANY_WORD_BELOW
-        if few and parse_question(self.query).can_widen:
+        if few and self.widen and parse_question(self.query).can_widen:
             self.any_word = True
             self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
             self.filter.is_valid()  # cleans the form, as the first filter's was
             ranks = ranked_matches(self.query, any_word=True)
             places = self._index.bits_of(pk for pk, _rank in ranks)
         return ranks, places
+
+    @property
+    def settled_filter(self):
+        """The filter of what the page shows: once a search that found too little has widened
+        to any word, that one (exports of the view read it)."""
+        self._search  # noqa: B018
+        return self.filter
 
     def _matching(self, *, without=None):
         """Places of the practices that every active filter but `without` keeps ("q": all but
@@ -161,19 +172,22 @@ class CatalogueQuery:
             return index.ranked_ids(self._search[0], bits, start, stop)
         return index.page_ids(bits, start, stop, by_title=self.sort == "title")
 
-    def page(self, number):
-        """One page of result cards; when searching, each with a `snippet` of marked matches.
-
-        The catalogue index (cases/catalogue_index.py) counts and picks the page's practices;
-        the search is one query of ids and ranks; then one query reads the page's cards.
-        """
+    def results(self, *, headlines=True):
+        """Every matching practice, in the reader's order, as Paginator reads them: the
+        catalogue index (cases/catalogue_index.py) counts and picks a page's practices, the
+        search is one query of ids and ranks, then one query reads the page's cards (with
+        their marked matches when `headlines`)."""
         self._search  # noqa: B018 (decides any_word before the results are counted)
-        results = IndexedResults(
+        return IndexedResults(
             count=self._matching().bit_count(),
             ids_between=self._ids_between,
-            query=self.query,
+            query=self.query if headlines else "",
             any_word=self.any_word,
         )
+
+    def page(self, number):
+        """One page of result cards; when searching, each with a `snippet` of marked matches."""
+        results = self.results()
         paginator = Paginator(results, PAGE_SIZE)
         self.found = paginator.count
         page = paginator.get_page(number)

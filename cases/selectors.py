@@ -58,7 +58,6 @@ CARD_DEFERRED = [
     "source_quote",
 ]
 ORDERINGS = {
-    "relevance": ["-rank", "-published_at", "title"],
     "newest": ["-published_at", "title"],
     "title": ["title"],
 }
@@ -112,13 +111,6 @@ def newest_practices(practices):
     practices = practice_cards(practices.order_by("-published_at", "title"))
     cards = list(practices[: LISTED_PRACTICES + 1])
     return cards[:LISTED_PRACTICES], len(cards) > LISTED_PRACTICES
-
-
-def catalogue_practices(practices, *, query, sort, any_word=False):
-    """The filtered practices as cards in the reader's order, ranked when there is a search."""
-    if query:
-        practices = annotate_relevance(practices, query, any_word=any_word)
-    return practice_cards(practices.order_by(*ORDERINGS[sort]))
 
 
 def practices_of_city(city):

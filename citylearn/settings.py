@@ -173,6 +173,9 @@ else:
 # in the same cache; with the local-memory cache each worker has its own, so another worker may
 # serve a page this old: set REDIS_URL when running several workers or servers.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+# How often each process checks whether the catalogue moved, to rebuild its catalogue index
+# before a reader needs it (cases/catalogue_index.py); 0 leaves the rebuild to the first reader.
+CATALOGUE_INDEX_WATCH_SECONDS = float(os.environ.get("CATALOGUE_INDEX_WATCH_SECONDS", "1"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

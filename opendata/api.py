@@ -20,7 +20,7 @@ from cases.catalogue import SORTS, CatalogueQuery
 from cases.filters import FACETS, MAX_VALUES_PER_FILTER, PracticeFilter, SlugListField
 from cases.models import Event, GoodPractice
 from cases.search import MAX_QUERY_LENGTH, clean_query
-from cases.selectors import catalogue_practices, events_newest_first
+from cases.selectors import events_newest_first
 
 from . import serializers
 from .selectors import (
@@ -61,7 +61,7 @@ def api_catalogue(params):
         errors["sort"] = [gettext("Sorting by relevance needs a search (q).")]
     if errors:
         raise ValidationError(errors)
-    catalogue = CatalogueQuery.from_get(params)
+    catalogue = CatalogueQuery.from_get(params, widen=False)
     for facet in FACETS:
         known = catalogue.names.get(facet, {})
         unknown = [
@@ -166,10 +166,8 @@ class PracticeViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            catalogue = api_catalogue(self.request.query_params)
-            return catalogue_practices(
-                catalogue.filter.qs, query=catalogue.query, sort=catalogue.sort
-            )
+            # The catalogue's own results (its index): the same practices in the same order.
+            return api_catalogue(self.request.query_params).results(headlines=False)
         return practices_with_everything(GoodPractice.objects.public())
 
     def get_serializer_class(self):

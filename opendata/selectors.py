@@ -98,7 +98,7 @@ def export_rows(catalogue):
     is read whole anyway.
     """
     sort = catalogue.sort if catalogue.sort != "relevance" else "newest"
-    return catalogue.filter.qs.order_by(*ORDERINGS[sort]).values(*EXPORT_FIELDS)
+    return catalogue.settled_filter.qs.order_by(*ORDERINGS[sort]).values(*EXPORT_FIELDS)
 
 
 def export_relations(practice_ids):

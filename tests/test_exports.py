@@ -112,6 +112,23 @@ def test_an_export_of_a_search_holds_the_matches(client):
     ]
 
 
+def test_an_export_of_a_search_the_catalogue_widened_to_any_word_holds_what_the_page_shows(
+    client,
+):
+    from cases.search import practice_refresh_search
+
+    make_practice(title="Budget pooling")
+    make_practice(title="Electric buses")
+    make_practice(title="Open data portal")
+    practice_refresh_search()
+    params = {"q": "pooled budget for electric buses"}
+    page = client.get(CATALOGUE, params).context
+    assert page["any_word"] is True
+    shown = {practice.slug for practice in page["page"]}
+    assert len(shown) == 2
+    assert {row["slug"] for row in csv_rows(client.get(CSV_URL, params))} == shown
+
+
 def test_a_row_names_challenges_cities_event_source_quote_and_address(client):
     source = make_source(title="Side event report", publisher="Connective Cities")
     event = make_event(slug="nairobi-side-event", title="Nairobi side event")
