@@ -132,7 +132,8 @@ class CatalogueQuery:
 
     @cached_property
     def _search(self):
-        """([(id, rank)], places) of the search's matches, or (None, None) without a search.
+        """([(-rank, place)], places) of the search's published matches (see the index's
+        placed()), or (None, None) without a search.
 
         When every word finds fewer than ANY_WORD_BELOW practices under the filters, the search
         (and from then on the facets and suggestions) keeps the practices with any word: one
@@ -140,16 +141,14 @@ class CatalogueQuery:
         """
         if not self.query:
             return None, None
-        ranks = ranked_matches(self.query)
-        places = self._index.bits_of(pk for pk, _rank in ranks)
+        places, placed = self._index.placed(ranked_matches(self.query))
         few = self._index.matching(self.selected, places).bit_count() < ANY_WORD_BELOW
         if few and self.widen and parse_question(self.query).can_widen:
             self.any_word = True
             self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
             self.filter.is_valid()  # cleans the form, as the first filter's was
-            ranks = ranked_matches(self.query, any_word=True)
-            places = self._index.bits_of(pk for pk, _rank in ranks)
-        return ranks, places
+            places, placed = self._index.placed(ranked_matches(self.query, any_word=True))
+        return placed, places
 
     @property
     def settled_filter(self):

@@ -201,9 +201,6 @@ class CatalogueIndex:
             names=names,
         )
 
-    def bits_of(self, practice_ids):
-        return bitset(self.place[pk] for pk in practice_ids if pk in self.place)
-
     def matching(self, selected, search=None, *, without=None):
         """The places matching every selected facet but `without` (OR within a facet), and the
         search's places when given."""
@@ -278,17 +275,26 @@ class CatalogueIndex:
                     break
         return [self.ids[place] for place in found]
 
-    def ranked_ids(self, ranks, bits, start, stop):
+    def placed(self, ranks):
+        """(bits, [(-rank, place)]) of a search's [(id, rank)], its published practices only:
+        the one pass over the matches that both counting and ranking read."""
+        get = self.place.get
+        placed = [(-rank, where) for pk, rank in ranks if (where := get(pk)) is not None]
+        return bitset(where for _rank, where in placed), placed
+
+    def ranked_ids(self, placed, bits, start, stop):
         """Ids of the matching practices from the `start`-th to before the `stop`-th by rank,
-        then newest first (then by title): `ranks` is [(id, rank)] of the search's matches."""
-        data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-        size = len(data)
-        candidates = []
-        for pk, rank in ranks:
-            place = self.place.get(pk)
-            if place is not None and place >> 3 < size and data[place >> 3] >> (place & 7) & 1:
-                candidates.append((-rank, place))
-        best = heapq.nsmallest(stop, candidates)[start:]
+        then newest first (then by title): `placed` is [(-rank, place)] of the search's
+        matches (placed()), `bits` those the filters keep."""
+        if bits != self.everything:
+            data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
+            size = len(data)
+            placed = [
+                pair
+                for pair in placed
+                if pair[1] >> 3 < size and data[pair[1] >> 3] >> (pair[1] & 7) & 1
+            ]
+        best = heapq.nsmallest(stop, placed)[start:]
         return [self.ids[place] for _rank, place in best]
 
 

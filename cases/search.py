@@ -210,11 +210,12 @@ class SearchBackend:
     def filter(self, queryset, question: Question, any_word: bool):
         raise NotImplementedError
 
-    def annotate_relevance(self, queryset, question: Question, any_word: bool):
+    def headline(self, question: Question, any_word: bool):
+        """An expression: up to 35 words of the practice's text around the matches, marked."""
         raise NotImplementedError
 
     def rank(self, question: Question, any_word: bool):
-        """The expression annotate_relevance() calls `rank`, without the headline."""
+        """An expression: the practice's rank, higher is better (what ranked() reads)."""
         raise NotImplementedError
 
     def ranked(self, question: Question, any_word: bool) -> list[tuple[int, float]]:
@@ -346,20 +347,14 @@ class PostgresSearch(SearchBackend):
         )
         return Coalesce(RawSQL(sql, params, output_field=FloatField()), 0.0)  # noqa: S611
 
-    def annotate_relevance(self, queryset, question, any_word):
+    def headline(self, question, any_word):
         query, params = self._query(question, any_word)
         headline = (
             f"ts_headline(%s::regconfig, cases_goodpractice.summary || ' ' || "
             f"cases_goodpractice.description, {query}, %s)"
         )
-        return queryset.annotate(
-            rank=self.rank(question, any_word),
-            headline=RawSQL(  # noqa: S611
-                headline,
-                [self.config, *params, self._headline_options],
-                output_field=TextField(),
-            ),
-        )
+        parameters = [self.config, *params, self._headline_options]
+        return RawSQL(headline, parameters, output_field=TextField())  # noqa: S611
 
     def forget(self, practices):
         with connection.cursor() as cursor:
@@ -478,12 +473,9 @@ class SQLiteSearch(SearchBackend):
             sql, params = practices.values("pk").query.sql_with_params()
             cursor.execute(f"DELETE FROM {self.table} WHERE rowid IN ({sql})", params)  # noqa: S608
 
-    def annotate_relevance(self, queryset, question, any_word):
+    def headline(self, question, any_word):
         match = self._match(question, any_word)
-        return queryset.annotate(
-            rank=self._ranked(question, match, any_word),
-            headline=RawSQL(self._headline, [match], output_field=TextField()),  # noqa: S611
-        )
+        return RawSQL(self._headline, [match], output_field=TextField())  # noqa: S611
 
     # Candidates of a similar length that share the first or the second letter: a bounded read,
     # which difflib then scores. (FTS5's own vocabulary holds porter stems, not words to show.)
@@ -553,11 +545,23 @@ def filter_matching(queryset, query: str, *, any_word: bool = False):
 
 
 def annotate_relevance(queryset, query: str, *, any_word: bool = False):
-    """Add `rank` (higher is better) and `headline`, with the matches marked."""
+    """Add `rank` (higher is better) and `headline`, with the matches marked: the
+    straightforward form of the ranking the catalogue reads from ranked_matches()."""
     question = parse_question(query)
     if not question.terms:
         return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
-    return backend().annotate_relevance(queryset, question, any_word)
+    search = backend()
+    return queryset.annotate(
+        rank=search.rank(question, any_word), headline=search.headline(question, any_word)
+    )
+
+
+def annotate_headline(queryset, query: str, *, any_word: bool = False):
+    """Add `headline`, the matches marked (cards of a page whose order is already known)."""
+    question = parse_question(query)
+    if not question.terms:
+        return queryset
+    return queryset.annotate(headline=backend().headline(question, any_word))
 
 
 def ranked_matches(query: str, *, any_word: bool = False) -> list[tuple[int, float]]:

@@ -38,7 +38,7 @@ from .models import (
     Status,
     TaggedPractice,
 )
-from .search import annotate_relevance
+from .search import annotate_headline
 
 PAGE_SIZE = 20
 # A city or challenge page lists this many practices and links to the catalogue for the rest.
@@ -87,7 +87,7 @@ class IndexedResults:
         practices = practice_cards(GoodPractice.objects.published().filter(pk__in=ids))
         if self.query:
             # The headline (marked matches) of these practices only.
-            practices = annotate_relevance(practices, self.query, any_word=self.any_word)
+            practices = annotate_headline(practices, self.query, any_word=self.any_word)
         by_id = {practice.pk: practice for practice in practices}
         return [by_id[pk] for pk in ids if pk in by_id]
 
