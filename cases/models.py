@@ -711,9 +711,10 @@ class NaturalKeyed(models.Model):
         return tuple(getattr(value, "slug", value) for value in values)
 
 
-def role_field(roles, default, **options):
+def role_field(roles, default):
+    """A city's role on a record: one of `roles` (the constraint below holds the database to it)."""
     choices = [(role.value, role.label) for role in roles]
-    return models.CharField(max_length=20, choices=choices, default=default, **options)
+    return models.CharField(max_length=20, choices=choices, default=default, verbose_name=_("role"))
 
 
 def role_constraints(name, parent, roles):
@@ -747,7 +748,7 @@ class PracticeCity(CityLink):
     # The field names are those of the many-to-many table this model took over (migration 0007).
     goodpractice = joined(GoodPractice, "city_links", verbose_name=_("practice"))
     city = joined(City, "practice_links", verbose_name=_("city"))
-    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID, verbose_name=_("role"))
+    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID)
     passage = passage_field(
         _(
             "The words of the source that show the city's role, copied exactly. "
@@ -771,7 +772,7 @@ class EventCity(CityLink):
 
     event = joined(Event, "city_links", verbose_name=_("event"))
     city = joined(City, "event_links", verbose_name=_("city"))
-    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART, verbose_name=_("role"))
+    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART)
     passage = passage_field(
         _(
             "The words of the source that show the city's role, copied exactly. "
