@@ -32,14 +32,13 @@ def run(*args, **options):
 def dump():
     """Every catalogue row with its fields and links, by natural key.
 
-    The search columns are compared as sets of words: the order in which a practice's names
-    go into them follows the order rows come back from the database, which may differ.
+    The search vector (PostgreSQL) is compared as a set of words: the order in which a
+    practice's names go into it follows the order rows come back from the database, which may
+    differ.
     """
     rows = dump_catalogue(natural_primary=True)
     for row in rows:
         fields = row["fields"]
-        if fields.get("search_document"):
-            fields["search_document"] = sorted(fields["search_document"].split())
         if fields.get("search_vector"):
             fields["search_vector"] = sorted(
                 lexeme.split("':")[0] for lexeme in fields["search_vector"].split()
