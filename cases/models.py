@@ -323,6 +323,16 @@ class ReviewedRecord(SlugKeyedModel):
     def __str__(self):
         return self.title
 
+    @property
+    def is_public(self):
+        """Published or archived: it has a public page."""
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_returned(self):
+        """A draft a curator sent back, with their comment."""
+        return self.status == Status.DRAFT and bool(self.review_comment)
+
 
 class Event(ReviewedRecord):
     """A peer-learning event (side event, roundtable, leaders' talk) and the report of it."""
