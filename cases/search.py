@@ -211,10 +211,25 @@ class SearchBackend:
         raise NotImplementedError
 
     def annotate_relevance(self, queryset, question: Question, any_word: bool):
-        raise NotImplementedError
+        match = self._match(question, any_word)
+        return queryset.annotate(
+            rank=self._rank(question, match, any_word), headline=self._headline(match)
+        )
 
     def rank(self, question: Question, any_word: bool):
         """The expression annotate_relevance() calls `rank`, without the headline."""
+        return self._rank(question, self._match(question, any_word), any_word)
+
+    # Each database's own: the question in its query language, the rank of a practice for it
+    # (a float that grows with the match; with any word, over the count of matched terms) and
+    # the headline, the words around the matches marked with HIGHLIGHT_START and _STOP.
+    def _match(self, question: Question, any_word: bool):
+        raise NotImplementedError
+
+    def _rank(self, question: Question, match, any_word: bool):
+        raise NotImplementedError
+
+    def _headline(self, match):
         raise NotImplementedError
 
     def documents(self, practice_ids: Iterable[int]) -> dict[int, object]:
@@ -249,7 +264,7 @@ class PostgresSearch(SearchBackend):
         search_type = "phrase" if phrase else "plain"
         return SearchQuery(term, search_type=search_type, config=self.config)
 
-    def _query(self, question, any_word):
+    def _match(self, question, any_word):
         """One tsquery per term, joined with & (or |), each exclusion added as & !term."""
         terms = [self._term(word, phrase=False) for word in question.words]
         terms += [self._term(phrase, phrase=True) for phrase in question.phrases]
@@ -259,11 +274,11 @@ class PostgresSearch(SearchBackend):
         return query
 
     def filter(self, queryset, question, any_word):
-        return queryset.filter(search_vector=self._query(question, any_word))
+        return queryset.filter(search_vector=self._match(question, any_word))
 
-    def _rank(self, question, search_query, any_word):
+    def _rank(self, question, match, any_word):
         # Normalisation 32 is rank / (rank + 1): below 1, under the count of matched terms.
-        rank = SearchRank(F("search_vector"), search_query, normalization=Value(32))
+        rank = SearchRank(F("search_vector"), match, normalization=Value(32))
         if not any_word:
             return rank
         for term in question.terms[:COUNTED_TERMS]:
@@ -271,24 +286,17 @@ class PostgresSearch(SearchBackend):
             rank += Case(When(matched, then=Value(1.0)), default=Value(0.0))
         return rank
 
-    def rank(self, question, any_word):
-        return self._rank(question, self._query(question, any_word), any_word)
-
-    def annotate_relevance(self, queryset, question, any_word):
-        search_query = self._query(question, any_word)
-        return queryset.annotate(
-            rank=self._rank(question, search_query, any_word),
-            headline=SearchHeadline(
-                Concat("summary", Value(" "), "description", output_field=TextField()),
-                search_query,
-                config=self.config,
-                start_sel=HIGHLIGHT_START,
-                stop_sel=HIGHLIGHT_STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
+    def _headline(self, match):
+        return SearchHeadline(
+            Concat("summary", Value(" "), "description", output_field=TextField()),
+            match,
+            config=self.config,
+            start_sel=HIGHLIGHT_START,
+            stop_sel=HIGHLIGHT_STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
         )
 
     # pg_trgm's % uses the GIN trigram index (migration 0009_search_words) when the typed word
@@ -314,8 +322,8 @@ class PostgresSearch(SearchBackend):
 
 class SQLiteSearch(SearchBackend):
     # The FTS5 table of migration 0006_search_fts5: its rowid is the practice's id, and a
-    # trigger deletes the row with the practice. _rank and _headline name the practices' table:
-    # annotate querysets of GoodPractice, not subqueries that alias it.
+    # trigger deletes the row with the practice. _rank_sql and _headline_sql name the practices'
+    # table: annotate querysets of GoodPractice, not subqueries that alias it.
     table = "practice_search"
     _matching = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608 (constants)
     # bm25() with weights per column (title, summary, names, texts), in the ratios of
@@ -324,7 +332,7 @@ class SQLiteSearch(SearchBackend):
     # practices; ranked once per statement (MATERIALIZED) and looked up, 40 ms.
     # With any word, (id IN (…)) adds 1 per matched term; SQLite reads each of those
     # uncorrelated subqueries once per statement. The score becomes score / (score + 1).
-    _rank = (
+    _rank_sql = (
         "WITH ranked AS MATERIALIZED ("  # noqa: S608 (constants; the query is a parameter)
         f"SELECT rowid AS id, -bm25({table}, 10.0, 4.0, 4.0, 2.0) AS rank FROM {table} "
         f"WHERE {table} MATCH %s) SELECT {{rank}} FROM ranked "
@@ -334,7 +342,7 @@ class SQLiteSearch(SearchBackend):
     # Up to 35 words of the summary around the matches (PostgreSQL also looks in the
     # description). One subquery per practice is cheap: SQLite runs it after sorting, only for
     # the rows up to the end of the page.
-    _headline = (
+    _headline_sql = (
         f"SELECT snippet({table}, 1, char(2), char(3), '…', 35) FROM {table} "  # noqa: S608
         f"WHERE {table} MATCH %s AND rowid = cases_goodpractice.id"
     )
@@ -369,23 +377,16 @@ class SQLiteSearch(SearchBackend):
         match = self._match(question, any_word)
         return queryset.filter(pk__in=RawSQL(self._matching, [match]))  # noqa: S611
 
-    def _ranked(self, question, match, any_word):
+    def _rank(self, question, match, any_word):
         if not any_word:
-            return RawSQL(self._rank.format(rank="rank"), [match], output_field=FloatField())  # noqa: S611
+            return RawSQL(self._rank_sql.format(rank="rank"), [match], output_field=FloatField())  # noqa: S611
         terms = [self._quoted(term) for term in question.terms[:COUNTED_TERMS]]
         rank = "rank / (rank + 1)" + self._term_matched * len(terms)
-        sql = self._rank.format(rank=rank)
+        sql = self._rank_sql.format(rank=rank)
         return RawSQL(sql, [match, *terms], output_field=FloatField())  # noqa: S611
 
-    def rank(self, question, any_word):
-        return self._ranked(question, self._match(question, any_word), any_word)
-
-    def annotate_relevance(self, queryset, question, any_word):
-        match = self._match(question, any_word)
-        return queryset.annotate(
-            rank=self._ranked(question, match, any_word),
-            headline=RawSQL(self._headline, [match], output_field=TextField()),  # noqa: S611
-        )
+    def _headline(self, match):
+        return RawSQL(self._headline_sql, [match], output_field=TextField())  # noqa: S611
 
     # Candidates of a similar length that share the first or the second letter: a bounded read,
     # which difflib then scores. (FTS5's own vocabulary holds porter stems, not words to show.)
