@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from taggit.models import Tag  # noqa: E402
 
 from cases.models import City, GoodPractice, Status  # noqa: E402
-from cases.search import filter_matching  # noqa: E402
+from cases.search import filter_matching, without_search  # noqa: E402
 from challenges.models import Challenge  # noqa: E402
 from demo.data import (  # noqa: E402
     PREFIX,
@@ -68,9 +68,7 @@ def ensure_data(tier, seed):
     plan = Plan.for_practices(practices)
     counts = demo_counts()
     # Demo data made before search existed has no search vectors: make it again.
-    searchable = not GoodPractice.objects.filter(
-        slug__startswith=PREFIX, search_vector__isnull=True
-    ).exists()
+    searchable = not without_search(GoodPractice.objects.filter(slug__startswith=PREFIX)).exists()
     if counts["published"] == plan.practices and counts["cities"] == plan.cities and searchable:
         log(f"  tier {tier}: demo data already there ({practices:,} published practices)")
         vacuum_analyze()

@@ -337,7 +337,8 @@ def side_by_side_table(results):
         cached = [number(s["cached"], 2) if s else "not measured" for s in summaries]
         if grows:
             medium, large = results["M"]["summaries"], results["L"]["summaries"]
-            ratio = large[name]["uncached"] / medium[name]["uncached"] if name in large else None
+            both = name in large and name in medium
+            ratio = large[name]["uncached"] / medium[name]["uncached"] if both else None
             growth = [number(ratio, 2)]
         lines.append(f"| {name} | " + " | ".join(uncached + growth + cached) + " |")
     return [*lines, ""]
@@ -362,6 +363,13 @@ def verdicts(results):
             )
             + "."
         )
+        failed = [
+            f"{name} ({page['status']})"
+            for name, page in result["prepared"]["pages"].items()
+            if name != FLOOR and name not in summaries
+        ]
+        if failed:
+            lines.append(f"- Tier {tier}, **not measured** (no 200): {', '.join(failed)}.")
         lines.append(
             f"- Tier {tier}, cached p50 ≤ 2x the floor ({number(floor, 2)} ms): "
             f"{len(summaries) - len(heavy)} of {len(summaries)} pages"
@@ -410,6 +418,12 @@ def measure_tier(tier, seed, samples):
         times, statuses = sample_pages(base, working, samples)
     finally:
         stop(server)
+    for name, codes in statuses.items():
+        if codes != {200}:
+            # A page that failed while timed (an error answers fast) is reported, not measured.
+            log(f"  {name} answered {sorted(codes)} while timed: not measured")
+            del times[name]
+            prepared["pages"][name]["status"] = "/".join(map(str, sorted(codes)))
     summaries = {name: summarise(sampled) for name, sampled in times.items()}
     return (
         environment,

@@ -136,15 +136,14 @@ class CatalogueQuery:
         """
         if not self.query:
             return None, None
-        published = GoodPractice.objects.published()
-        ranks = ranked_matches(published, self.query)
+        ranks = ranked_matches(self.query)
         places = self._index.bits_of(pk for pk, _rank in ranks)
         few = self._index.matching(self.selected, places).bit_count() < ANY_WORD_BELOW
         if few and parse_question(self.query).can_widen:
             self.any_word = True
             self.filter = PracticeFilter(self.params, queryset=self.filter.queryset, any_word=True)
             self.filter.is_valid()  # cleans the form, as the first filter's was
-            ranks = ranked_matches(published, self.query, any_word=True)
+            ranks = ranked_matches(self.query, any_word=True)
             places = self._index.bits_of(pk for pk, _rank in ranks)
         return ranks, places
 

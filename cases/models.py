@@ -1,6 +1,5 @@
 import reversion
 from django.conf import settings
-from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Max, Q
@@ -596,9 +595,6 @@ class GoodPractice(ReviewedRecord):
         verbose_name=_("events"),
     )
     tags = TaggableManager(blank=True, through=TaggedPractice)
-    # Kept by cases.search.practice_refresh_search() on PostgreSQL, with a GIN index (migration
-    # 0004_search); always empty on SQLite, which searches its FTS5 table (0006_search_fts5).
-    search_vector = SearchVectorField(null=True, editable=False, verbose_name=_("search vector"))
 
     objects = SlugManager.from_queryset(PracticeQuerySet)()
 

@@ -9,28 +9,28 @@ phrases" stay whole and `-word` or `-"a phrase"` excludes. Words are stemmed the
 ("budgets" finds "budget", "skills gaps" finds "skills gap") and case is ignored in every
 alphabet. Every word must match, unless the catalogue asks for any word (`any_word=True`, when
 all words find too little, see catalogue.py); the rank then grows with the words that match.
-PostgreSQL stores a weighted tsvector (GIN index, migration 0004_search) and combines one
-tsquery per word or phrase; SQLite keeps a table of its FTS5 module with the porter stemmer
-(migration 0006_search_fts5) and gets an FTS5 expression in which everything typed is a quoted
-string. Weights: A the title; B the summary, the challenge, city, country and tag names; C
+Both keep what they search in a table of their own, `practice_search`, apart from the
+practices' wide rows: PostgreSQL a weighted tsvector with a GIN index and its title and summary
+part for ranking (migration 0015_practice_search), combining one tsquery per word or phrase;
+SQLite a table of its FTS5 module with the porter stemmer (migration 0006_search_fts5), given an
+FTS5 expression in which everything typed is a quoted string.
+Weights: A the title; B the summary, the challenge, city, country and tag names; C
 every other text, the challenges' definitions included. Only the catalogue's own filters decide
 what is public: search never looks at status.
 """
 
 import difflib
 import functools
-import operator
 import re
 from collections.abc import Iterable
 from itertools import batched
 from typing import NamedTuple
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db.models import FloatField, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat
+from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -211,25 +211,19 @@ class SearchBackend:
         raise NotImplementedError
 
     def annotate_relevance(self, queryset, question: Question, any_word: bool):
-        match = self._match(question, any_word)
-        return queryset.annotate(
-            rank=self._rank(question, match, any_word), headline=self._headline(match)
-        )
+        raise NotImplementedError
 
     def rank(self, question: Question, any_word: bool):
         """The expression annotate_relevance() calls `rank`, without the headline."""
-        return self._rank(question, self._match(question, any_word), any_word)
-
-    # Each database's own: the question in its query language, the rank of a practice for it
-    # (a float that grows with the match; with any word, over the count of matched terms) and
-    # the headline, the words around the matches marked with HIGHLIGHT_START and _STOP.
-    def _match(self, question: Question, any_word: bool):
         raise NotImplementedError
 
-    def _rank(self, question: Question, match, any_word: bool):
+    def ranked(self, question: Question, any_word: bool) -> list[tuple[int, float]]:
+        """[(id, rank)] of every practice whose stored words match, whatever its status."""
         raise NotImplementedError
 
-    def _headline(self, match):
+    def forget(self, practices) -> None:
+        """Delete what is stored of these practices (a queryset), before they are deleted
+        without the database's own cascade (demo data)."""
         raise NotImplementedError
 
     def documents(self, practice_ids: Iterable[int]) -> dict[int, object]:
@@ -238,19 +232,43 @@ class SearchBackend:
 
 
 class PostgresSearch(SearchBackend):
+    """Search on PostgreSQL: `practice_search` (migration 0015_practice_search) holds each
+    practice's weighted tsvector (`vector`, GIN index) and its title and summary part (`head`).
+
+    What the reader typed becomes one tsquery: plainto_tsquery per word, phraseto_tsquery per
+    phrase, joined with && (|| for any word), each exclusion added as && !!. Every value is a
+    query parameter; only placeholders and constants are joined into the SQL.
+    """
+
+    stored_ids = "SELECT practice_id FROM practice_search"
     # The catalogue is written in English. Names of cities and challenges survive the stemmer,
     # which only trims English endings.
     config = "english"
-    _update = (
-        "UPDATE cases_goodpractice AS practice SET "
-        "search_vector = setweight(to_tsvector(%s::regconfig, batch.title), 'A') "
-        "|| setweight(to_tsvector(%s::regconfig, batch.names), 'B') "
-        "|| setweight(to_tsvector(%s::regconfig, batch.texts), 'C') "
-        "FROM {batch} WHERE practice.id = batch.id"
+    _write = (
+        "INSERT INTO practice_search (practice_id, vector, head) "
+        "SELECT id, head || texts, head FROM (SELECT batch.id, "
+        "setweight(to_tsvector(%s::regconfig, batch.title), 'A') "
+        "|| setweight(to_tsvector(%s::regconfig, batch.names), 'B') AS head, "
+        "setweight(to_tsvector(%s::regconfig, batch.texts), 'C') AS texts "
+        "FROM {batch}) AS vectors "
+        "ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector, head = EXCLUDED.head"
+    )
+    _term_matched = (
+        " + CASE WHEN entry.practice_id IN "
+        "(SELECT practice_id FROM practice_search WHERE vector @@ {term}) THEN 1 ELSE 0 END"
+    )
+    _ranked = (
+        "SET LOCAL enable_seqscan = off; "
+        "SELECT entry.practice_id, {rank} FROM practice_search AS entry "
+        "WHERE entry.vector @@ {query}; "
+        "SET LOCAL enable_seqscan TO DEFAULT"
+    )
+    _headline_options = (
+        f"StartSel={HIGHLIGHT_START}, StopSel={HIGHLIGHT_STOP}, MaxWords=35, MinWords=15, "
+        'MaxFragments=2, FragmentDelimiter=" … "'
     )
 
     def write(self, documents):
-        # Only placeholders are joined into the text; every value is a query parameter.
         values = ", ".join(["(%s, %s, %s, %s)"] * len(documents))
         parameters = [self.config] * 3
         for document in documents:
@@ -258,46 +276,95 @@ class PostgresSearch(SearchBackend):
             parameters += [document.practice_id, document.title, names, document.texts]
         with connection.cursor() as cursor:
             batch = f"(VALUES {values}) AS batch (id, title, names, texts)"
-            cursor.execute(self._update.format(batch=batch), parameters)
+            cursor.execute(self._write.format(batch=batch), parameters)
 
     def _term(self, term, *, phrase):
-        search_type = "phrase" if phrase else "plain"
-        return SearchQuery(term, search_type=search_type, config=self.config)
+        function = "phraseto_tsquery" if phrase else "plainto_tsquery"
+        return f"{function}(%s::regconfig, %s)", [self.config, term]
 
-    def _match(self, question, any_word):
-        """One tsquery per term, joined with & (or |), each exclusion added as & !term."""
+    def _query(self, question, any_word):
+        """(sql, params) of the question's tsquery."""
         terms = [self._term(word, phrase=False) for word in question.words]
         terms += [self._term(phrase, phrase=True) for phrase in question.phrases]
-        query = functools.reduce(operator.or_ if any_word else operator.and_, terms)
-        for term in question.excluded:
-            query &= ~self._term(term, phrase=True)
-        return query
+        joiner = " || " if any_word else " && "
+        sql = "(" + joiner.join(term for term, _params in terms) + ")"
+        params = [param for _term, term_params in terms for param in term_params]
+        for term, term_params in (self._term(t, phrase=True) for t in question.excluded):
+            sql += f" && !!{term}"
+            params += term_params
+        return f"({sql})", params  # whole: @@ binds tighter than && and ||
+
+    def _matching(self, question, any_word):
+        query, params = self._query(question, any_word)
+        return f"SELECT practice_id FROM practice_search WHERE vector @@ {query}", params  # noqa: S608
 
     def filter(self, queryset, question, any_word):
-        return queryset.filter(search_vector=self._match(question, any_word))
+        return queryset.filter(pk__in=RawSQL(*self._matching(question, any_word)))  # noqa: S611
 
-    def _rank(self, question, match, any_word):
-        # Normalisation 32 is rank / (rank + 1): below 1, under the count of matched terms.
-        rank = SearchRank(F("search_vector"), match, normalization=Value(32))
-        if not any_word:
-            return rank
-        for term in question.terms[:COUNTED_TERMS]:
-            matched = Q(search_vector=self._term(term, phrase=term in question.phrases))
-            rank += Case(When(matched, then=Value(1.0)), default=Value(0.0))
-        return rank
+    def _rank(self, question, any_word):
+        """(sql, params) of the rank of practice_search's row `entry`.
 
-    def _headline(self, match):
-        return SearchHeadline(
-            Concat("summary", Value(" "), "description", output_field=TextField()),
-            match,
-            config=self.config,
-            start_sel=HIGHLIGHT_START,
-            stop_sel=HIGHLIGHT_STOP,
-            max_words=35,
-            min_words=15,
-            max_fragments=2,
-            fragment_delimiter=" … ",
+        Matches in the title (A), then in the summary and names (B), rank first; a practice
+        that holds the words only in its longer texts ranks 0, and the catalogue shows those
+        newest first. Ranking reads `head` (about 400 bytes, kept in the row), not `vector`
+        (2.5 kB, out of line): ranking the 10,000 matches of a word in every practice of tier M
+        costs 5 ms instead of 70. Normalisation 32 is rank / (rank + 1), below 1. With any word,
+        each counted term adds 1 when the practice holds it anywhere, found through the GIN
+        index in a subquery that PostgreSQL hashes once per statement.
+        """
+        query, params = self._query(question, any_word)
+        sql = f"ts_rank(entry.head, {query}, 32)"
+        if any_word:
+            for term in question.terms[:COUNTED_TERMS]:
+                held, term_params = self._term(term, phrase=term in question.phrases)
+                sql += self._term_matched.format(term=held)
+                params += term_params
+        return sql, params
+
+    def ranked(self, question, any_word):
+        """[(id, rank)] of every stored practice that matches, through the GIN index.
+
+        The planner takes a word in nearly every practice for a cheap sequential scan, but
+        testing each row's vector means reading it from out-of-line storage (70 ms at tier M),
+        while the index lists the same rows in 4. Sequential scans are turned off around this
+        statement only, in the same round trip: Django binds parameters on the client, so the
+        three statements go as one message, which PostgreSQL runs as one transaction (or
+        inside the one already open, where the last statement puts the setting back).
+        """
+        rank, rank_params = self._rank(question, any_word)
+        query, params = self._query(question, any_word)
+        with connection.cursor() as cursor:
+            cursor.execute(self._ranked.format(rank=rank, query=query), rank_params + params)
+            cursor.nextset()  # from SET's empty result to the rows
+            return cursor.fetchall()
+
+    def rank(self, question, any_word):
+        rank, params = self._rank(question, any_word)
+        sql = (
+            f"SELECT {rank} FROM practice_search AS entry "  # noqa: S608
+            "WHERE entry.practice_id = cases_goodpractice.id"
         )
+        return Coalesce(RawSQL(sql, params, output_field=FloatField()), 0.0)  # noqa: S611
+
+    def annotate_relevance(self, queryset, question, any_word):
+        query, params = self._query(question, any_word)
+        headline = (
+            f"ts_headline(%s::regconfig, cases_goodpractice.summary || ' ' || "
+            f"cases_goodpractice.description, {query}, %s)"
+        )
+        return queryset.annotate(
+            rank=self.rank(question, any_word),
+            headline=RawSQL(  # noqa: S611
+                headline,
+                [self.config, *params, self._headline_options],
+                output_field=TextField(),
+            ),
+        )
+
+    def forget(self, practices):
+        with connection.cursor() as cursor:
+            sql, params = practices.values("pk").query.sql_with_params()
+            cursor.execute(f"DELETE FROM practice_search WHERE practice_id IN ({sql})", params)  # noqa: S608
 
     # pg_trgm's % uses the GIN trigram index (migration 0009_search_words) when the typed word
     # is a constant: only words with a similarity above pg_trgm.similarity_threshold (0.3) are
@@ -316,15 +383,21 @@ class PostgresSearch(SearchBackend):
         return {word: known for word, known in zip(words, found, strict=True) if known}
 
     def documents(self, practice_ids):
-        stored = GoodPractice.objects.filter(pk__in=list(practice_ids), search_vector__isnull=False)
-        return dict(stored.values_list("pk", "search_vector"))
+        ids = list(practice_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT practice_id, vector::text FROM practice_search WHERE practice_id = ANY(%s)",
+                [ids],
+            )
+            return dict(cursor.fetchall())
 
 
 class SQLiteSearch(SearchBackend):
     # The FTS5 table of migration 0006_search_fts5: its rowid is the practice's id, and a
-    # trigger deletes the row with the practice. _rank_sql and _headline_sql name the practices'
-    # table: annotate querysets of GoodPractice, not subqueries that alias it.
+    # trigger deletes the row with the practice. _rank and _headline name the practices' table:
+    # annotate querysets of GoodPractice, not subqueries that alias it.
     table = "practice_search"
+    stored_ids = f"SELECT rowid FROM {table}"  # noqa: S608 (a constant)
     _matching = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608 (constants)
     # bm25() with weights per column (title, summary, names, texts), in the ratios of
     # PostgreSQL's default ts_rank weights for A, B, B and C. It counts the documents that hold
@@ -332,17 +405,19 @@ class SQLiteSearch(SearchBackend):
     # practices; ranked once per statement (MATERIALIZED) and looked up, 40 ms.
     # With any word, (id IN (…)) adds 1 per matched term; SQLite reads each of those
     # uncorrelated subqueries once per statement. The score becomes score / (score + 1).
-    _rank_sql = (
-        "WITH ranked AS MATERIALIZED ("  # noqa: S608 (constants; the query is a parameter)
-        f"SELECT rowid AS id, -bm25({table}, 10.0, 4.0, 4.0, 2.0) AS rank FROM {table} "
-        f"WHERE {table} MATCH %s) SELECT {{rank}} FROM ranked "
+    _scored = (
+        f"SELECT rowid AS id, -bm25({table}, 10.0, 4.0, 4.0, 2.0) AS rank FROM {table} "  # noqa: S608
+        f"WHERE {table} MATCH %s"
+    )
+    _rank = (
+        f"WITH ranked AS MATERIALIZED ({_scored}) SELECT {{rank}} FROM ranked "  # noqa: S608
         "WHERE ranked.id = cases_goodpractice.id"
     )
     _term_matched = f" + (id IN (SELECT rowid FROM {table} WHERE {table} MATCH %s))"  # noqa: S608
     # Up to 35 words of the summary around the matches (PostgreSQL also looks in the
     # description). One subquery per practice is cheap: SQLite runs it after sorting, only for
     # the rows up to the end of the page.
-    _headline_sql = (
+    _headline = (
         f"SELECT snippet({table}, 1, char(2), char(3), '…', 35) FROM {table} "  # noqa: S608
         f"WHERE {table} MATCH %s AND rowid = cases_goodpractice.id"
     )
@@ -377,16 +452,38 @@ class SQLiteSearch(SearchBackend):
         match = self._match(question, any_word)
         return queryset.filter(pk__in=RawSQL(self._matching, [match]))  # noqa: S611
 
-    def _rank(self, question, match, any_word):
+    def _ranked(self, question, match, any_word):
         if not any_word:
-            return RawSQL(self._rank_sql.format(rank="rank"), [match], output_field=FloatField())  # noqa: S611
+            return RawSQL(self._rank.format(rank="rank"), [match], output_field=FloatField())  # noqa: S611
         terms = [self._quoted(term) for term in question.terms[:COUNTED_TERMS]]
         rank = "rank / (rank + 1)" + self._term_matched * len(terms)
-        sql = self._rank_sql.format(rank=rank)
+        sql = self._rank.format(rank=rank)
         return RawSQL(sql, [match, *terms], output_field=FloatField())  # noqa: S611
 
-    def _headline(self, match):
-        return RawSQL(self._headline_sql, [match], output_field=TextField())  # noqa: S611
+    def rank(self, question, any_word):
+        return self._ranked(question, self._match(question, any_word), any_word)
+
+    def ranked(self, question, any_word):
+        rank, params = "rank", [self._match(question, any_word)]
+        if any_word:
+            terms = [self._quoted(term) for term in question.terms[:COUNTED_TERMS]]
+            rank = "rank / (rank + 1)" + self._term_matched * len(terms)
+            params = terms + params  # the select list's placeholders come first
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {rank} FROM ({self._scored})", params)  # noqa: S608
+            return cursor.fetchall()
+
+    def forget(self, practices):
+        with connection.cursor() as cursor:
+            sql, params = practices.values("pk").query.sql_with_params()
+            cursor.execute(f"DELETE FROM {self.table} WHERE rowid IN ({sql})", params)  # noqa: S608
+
+    def annotate_relevance(self, queryset, question, any_word):
+        match = self._match(question, any_word)
+        return queryset.annotate(
+            rank=self._ranked(question, match, any_word),
+            headline=RawSQL(self._headline, [match], output_field=TextField()),  # noqa: S611
+        )
 
     # Candidates of a similar length that share the first or the second letter: a bounded read,
     # which difflib then scores. (FTS5's own vocabulary holds porter stems, not words to show.)
@@ -463,15 +560,24 @@ def annotate_relevance(queryset, query: str, *, any_word: bool = False):
     return backend().annotate_relevance(queryset, question, any_word)
 
 
-def ranked_matches(queryset, query: str, *, any_word: bool = False) -> list[tuple[int, float]]:
-    """[(id, rank)] of every practice of the queryset that matches: one query, no headline (the
-    catalogue marks the matches of the 20 practices it shows only)."""
+def ranked_matches(query: str, *, any_word: bool = False) -> list[tuple[int, float]]:
+    """[(id, rank)] of every practice whose stored words match, whatever its status (the
+    catalogue index keeps the published ones): one query, no headline (the catalogue marks the
+    matches of the 20 practices it shows only)."""
     question = parse_question(query)
     if not question.terms:
         return []
-    search = backend()
-    matching = search.filter(queryset, question, any_word)
-    return list(matching.annotate(rank=search.rank(question, any_word)).values_list("pk", "rank"))
+    return backend().ranked(question, any_word)
+
+
+def without_search(practices):
+    """The practices of a queryset that search stores nothing of (never refreshed)."""
+    return practices.exclude(pk__in=RawSQL(backend().stored_ids, []))  # noqa: S611 (a constant)
+
+
+def forget_practices(practices) -> None:
+    """Delete what search stores of these practices (a queryset of GoodPractice)."""
+    backend().forget(practices)
 
 
 def unmatched_words(query: str) -> list[str]:

@@ -56,7 +56,6 @@ CARD_DEFERRED = [
     "lessons",
     "transfer_conditions",
     "source_quote",
-    "search_vector",
 ]
 ORDERINGS = {
     "relevance": ["-rank", "-published_at", "title"],

@@ -561,7 +561,6 @@ KEPT_ON_RESTORE = {
     "version",
     "slug",
     "creation_token",
-    "search_vector",
 }
 
 

@@ -40,7 +40,7 @@ from cases.models import (
     Status,
     TaggedPractice,
 )
-from cases.search import practice_refresh_search
+from cases.search import forget_practices, practice_refresh_search
 from challenges.models import Challenge, Theme
 
 PREFIX = "demo-"
@@ -616,6 +616,9 @@ def clear_demo_data():
     version is moved here, once.
     """
     _foreign_key_checks(on=False)
+    # Search's rows go with their practices through the database's own cascade, which the
+    # skipped checks would skip too: removed first.
+    forget_practices(demo_practices())
     removed = {"practices": _delete_in_bulk(demo_practices())}
     removed["events"] = _delete_in_bulk(Event.objects.filter(slug__startswith=PREFIX))
     removed["cities"] = _delete_in_bulk(City.objects.filter(slug__startswith=PREFIX))

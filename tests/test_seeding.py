@@ -30,19 +30,19 @@ def run(*args, **options):
 
 
 def dump():
-    """Every catalogue row with its fields and links, by natural key.
+    """Every catalogue row with its fields and links, by natural key, and what search stores
+    of each practice (practice_search, on both databases).
 
-    The search vector (PostgreSQL) is compared as a set of words: the order in which a
-    practice's names go into it follows the order rows come back from the database, which may
-    differ.
+    What search stores is compared as sets of words: the order in which a practice's names go
+    into it follows the order rows come back from the database, which may differ, and so do
+    PostgreSQL's word positions.
     """
     rows = dump_catalogue(natural_primary=True)
-    for row in rows:
-        fields = row["fields"]
-        if fields.get("search_vector"):
-            fields["search_vector"] = sorted(
-                lexeme.split("':")[0] for lexeme in fields["search_vector"].split()
-            )
+    slugs = dict(GoodPractice.objects.values_list("pk", "slug"))
+    for pk, stored in sorted(stored_documents(slugs).items()):
+        text = stored if isinstance(stored, str) else " ".join(stored)
+        words = sorted({word.split("':")[0].strip("'") for word in text.lower().split()})
+        rows.append({"model": "practice_search", "fields": {"practice": slugs[pk], "words": words}})
     return rows
 
 
