@@ -197,7 +197,7 @@ class PublicRecordFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if workflow.is_public(self.instance.status):
+        if self.instance.is_public:
             self.clean_public(self.instance, _kept(self))
 
 
@@ -307,7 +307,7 @@ class GoodPracticeAdminForm(forms.ModelForm):
     # No Meta: the admin builds the form from GoodPracticeAdmin's fieldsets.
     def clean(self):
         cleaned = super().clean()
-        if workflow.is_public(self.instance.status):
+        if self.instance.is_public:
             problems = workflow.voice_problems(
                 kind=cleaned.get("kind", ""),
                 voiced_by=cleaned.get("voiced_by", ""),

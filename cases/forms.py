@@ -19,32 +19,6 @@ def optional_text(label, max_length, help_text=""):
     return forms.CharField(label=label, max_length=max_length, required=False, help_text=help_text)
 
 
-def with_markdown_help(text):
-    """A help text followed by how to format it; lazy, so it is in the reader's language."""
-    return format_lazy("{} {}", text, MARKDOWN_HELP)
-
-
-# The labels of the form fields, in the reader's language (the models name them in English).
-FIELD_LABELS = {
-    "title": _("Title"),
-    "summary": _("Summary"),
-    "starts_on": _("Starts on"),
-    "ends_on": _("Ends on"),
-    "place": _("Place"),
-    "format": _("Format"),
-    "organisers": _("Organisers"),
-    "report": _("Report"),
-    "source": _("Source"),
-    "source_quote": _("Source quote"),
-    "description": _("What was done"),
-    "results": _("Results"),
-    "lessons": _("Lessons"),
-    "transfer_conditions": _("Conditions for transfer"),
-    "tags": _("Tags"),
-    "stage": _("Stage"),
-}
-
-
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -364,6 +338,8 @@ class ReportPartForm(forms.ModelForm):
     version = VersionField()
     # The fields cases.workflow requires before review: {name: message}.
     review_requirements: dict[str, str] = {}
+    # The fields written in Markdown: their help text goes on to say how to format it.
+    markdown_fields: list[str] = []
 
     class Meta:
         # Subclasses add their own: {**ReportPartForm.Meta.widgets, ...}.
@@ -380,6 +356,9 @@ class ReportPartForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.version
+        for name in self.markdown_fields:
+            field = self.fields[name]
+            field.help_text = format_lazy("{} {}", field.help_text, MARKDOWN_HELP)
         self.fields["title"].help_text = marked_needed(
             self.fields["title"].help_text, gettext("Needed, even for a draft.")
         )
@@ -405,6 +384,7 @@ class EventForm(ReportPartForm):
         help_text=_("When it was published, if it says."),
     )
     review_requirements = workflow.EVENT_REQUIREMENTS
+    markdown_fields = ["report"]
 
     class Meta(ReportPartForm.Meta):
         model = Event
@@ -434,7 +414,8 @@ class EventForm(ReportPartForm):
             **ReportPartForm.Meta.field_classes,
             "organisers": OrganiserPickerField,
         }
-        labels = FIELD_LABELS | {
+        # The other labels are the model's verbose names (ModelForm's default).
+        labels = {
             "cities": _("Participating cities"),
             "challenges": _("Challenges raised"),
         }
@@ -450,7 +431,7 @@ class EventForm(ReportPartForm):
             "challenges": _(
                 "The problems participants brought up, whether or not a practice answers them."
             ),
-            "report": with_markdown_help(_("What was said and shared at the event.")),
+            "report": _("What was said and shared at the event."),
             "source": _("The document this report is written from."),
         }
 
@@ -572,6 +553,7 @@ PRACTICE_FIELDS = [
 
 class PracticeForm(ReportPartForm):
     review_requirements = workflow.PRACTICE_REQUIREMENTS
+    markdown_fields = ["description", "results", "lessons", "transfer_conditions"]
     voiced_by_person = PersonPickerField(
         label=_("Person behind it"),
         help_text=_(
@@ -604,24 +586,16 @@ class PracticeForm(ReportPartForm):
             "lessons": forms.Textarea(attrs={"rows": 3}),
             "transfer_conditions": forms.Textarea(attrs={"rows": 3}),
         }
-        labels = FIELD_LABELS | {
+        labels = {
             "cities": _("Cities behind it"),
             "challenges": _("Challenges it addresses"),
         }
         help_texts = {
             "challenges": _("The problems the source says this practice helps with."),
             "title": _("A short name for what was done, such as “Open budget portal”."),
-            "description": with_markdown_help(
-                _("The steps the city took, who took them and with what means.")
-            ),
-            "results": with_markdown_help(
-                _("What changed because of it, with figures where the source has them.")
-            ),
+            "description": _("The steps the city took, who took them and with what means."),
+            "results": _("What changed because of it, with figures where the source has them."),
             "cities": _("A city added anywhere in this report can be chosen here at once."),
-            "lessons": with_markdown_help(_("What others can learn from it.")),
-            "transfer_conditions": with_markdown_help(
-                _("What a city needs for this to work there too.")
-            ),
             "tags": _("Free words, separated by commas (open data, budgeting)."),
         }
 

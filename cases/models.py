@@ -31,7 +31,7 @@ def joined(to, related_name, **options):
 PASSAGE = _("passage")
 
 
-def passage_field(help_text, verbose_name=PASSAGE):
+def passage_field(help_text, *, verbose_name=PASSAGE):
     """The words of a source that back a link, copied exactly (empty while a draft)."""
     return models.TextField(blank=True, help_text=help_text, verbose_name=verbose_name)
 
@@ -311,16 +311,26 @@ class ReviewedRecord(SlugKeyedModel):
     # The title and summary in the site's other languages (settings.LANGUAGES), added by an editor
     # or a curator. Readers of that language see them; while one is empty they see the original,
     # marked as English (cases/templatetags/records.py: translated, in_reader_language).
-    title_fr = models.CharField(_("title in French"), max_length=200, blank=True)
-    summary_fr = models.TextField(_("summary in French"), blank=True)
-    title_pt = models.CharField(_("title in Portuguese"), max_length=200, blank=True)
-    summary_pt = models.TextField(_("summary in Portuguese"), blank=True)
+    title_fr = models.CharField(max_length=200, blank=True, verbose_name=_("title in French"))
+    summary_fr = models.TextField(blank=True, verbose_name=_("summary in French"))
+    title_pt = models.CharField(max_length=200, blank=True, verbose_name=_("title in Portuguese"))
+    summary_pt = models.TextField(blank=True, verbose_name=_("summary in Portuguese"))
 
     class Meta:
         abstract = True
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_public(self):
+        """Published or archived: it has a public page."""
+        return self.status in PUBLIC_STATUSES
+
+    @property
+    def is_returned(self):
+        """A draft a curator sent back, with their comment."""
+        return self.status == Status.DRAFT and bool(self.review_comment)
 
 
 class Event(ReviewedRecord):
@@ -475,7 +485,9 @@ class GoodPractice(ReviewedRecord):
         blank=True, help_text=_("Two or three sentences shown in lists."), verbose_name=_("summary")
     )
     description = models.TextField(
-        _("what was done"), blank=True, help_text=_("What the city did. Markdown is accepted.")
+        blank=True,
+        help_text=_("What the city did. Markdown is accepted."),
+        verbose_name=_("what was done"),
     )
     results = models.TextField(
         blank=True, help_text=_("What came of it. Markdown is accepted."), verbose_name=_("results")
@@ -484,9 +496,9 @@ class GoodPractice(ReviewedRecord):
         blank=True, help_text=_("What others can learn from it."), verbose_name=_("lessons")
     )
     transfer_conditions = models.TextField(
-        _("conditions for transfer"),
         blank=True,
         help_text=_("What a city needs for this to work there too."),
+        verbose_name=_("conditions for transfer"),
     )
     stage = models.CharField(
         max_length=20,
@@ -530,19 +542,19 @@ class GoodPractice(ReviewedRecord):
     )
     voiced_by_passage = passage_field(
         _("The words of the source that say who voiced it, copied exactly."),
-        _("passage on who voiced it"),
+        verbose_name=_("passage on who voiced it"),
     )
     author_view = models.TextField(
-        _("the source's own view"),
         blank=True,
         help_text=_(
             "What the document itself concludes, kept apart from what participants said. "
             "Shown as the source's view, never as the participants' words."
         ),
+        verbose_name=_("the source's own view"),
     )
     author_view_passage = passage_field(
         _("The words of the source that give its own view, copied exactly."),
-        _("passage of the source's own view"),
+        verbose_name=_("passage of the source's own view"),
     )
     further_passages = models.TextField(
         blank=True,
@@ -552,12 +564,12 @@ class GoodPractice(ReviewedRecord):
         verbose_name=_("further passages"),
     )
     no_challenge_reason = models.TextField(
-        _("why no challenge"),
         blank=True,
         help_text=_(
             "Only when the source ties this record to no challenge: say why. A published "
             "record needs a challenge or this reason."
         ),
+        verbose_name=_("why no challenge"),
     )
     challenges = models.ManyToManyField(
         "challenges.Challenge",
@@ -707,9 +719,10 @@ class NaturalKeyed(models.Model):
         return tuple(getattr(value, "slug", value) for value in values)
 
 
-def role_field(roles, default, **options):
+def role_field(roles, default):
+    """A city's role on a record: one of `roles` (the constraint below holds the database to it)."""
     choices = [(role.value, role.label) for role in roles]
-    return models.CharField(max_length=20, choices=choices, default=default, **options)
+    return models.CharField(max_length=20, choices=choices, default=default, verbose_name=_("role"))
 
 
 def role_constraints(name, parent, roles):
@@ -743,7 +756,7 @@ class PracticeCity(CityLink):
     # The field names are those of the many-to-many table this model took over (migration 0007).
     goodpractice = joined(GoodPractice, "city_links", verbose_name=_("practice"))
     city = joined(City, "practice_links", verbose_name=_("city"))
-    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID, verbose_name=_("role"))
+    role = role_field(PRACTICE_CITY_ROLES, CityRole.DID)
     passage = passage_field(
         _(
             "The words of the source that show the city's role, copied exactly. "
@@ -767,7 +780,7 @@ class EventCity(CityLink):
 
     event = joined(Event, "city_links", verbose_name=_("event"))
     city = joined(City, "event_links", verbose_name=_("city"))
-    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART, verbose_name=_("role"))
+    role = role_field(EVENT_CITY_ROLES, CityRole.TOOK_PART)
     passage = passage_field(
         _(
             "The words of the source that show the city's role, copied exactly. "

@@ -524,6 +524,10 @@ def practice_page(practice) -> dict:
     cities, challenge_links = evidence_of(practice)
     challenges = [link.challenge for link in challenge_links]
     tags = list(practice.tags.order_by("name"))
+    # Who to ask: the person who voiced it first (a recommendation links them under "Who said
+    # it" instead), then the others the sources name at its events.
+    people = people_at_events_of(practice).exclude(person=practice.voiced_by_person_id)
+    voice = None if practice.is_recommendation else practice.voiced_by_person
     return {
         "cities": cities,
         "city_list": [city for city, _links in cities],
@@ -531,7 +535,8 @@ def practice_page(practice) -> dict:
         "challenge_links": challenge_links,
         "challenges": challenges,
         "events": events_newest_first(practice.events.public()),
-        "people": people_at_events_of(practice),
+        "people": list(people),
+        "voice_to_ask": voice,
         "see_also": see_also_of(practice),
         "tags": tags,
         "related": related_practices(practice, challenges=challenges, tags=tags),

@@ -579,14 +579,14 @@ def record_restore(*, record: Event | GoodPractice, version, user) -> None:
     with _revision(user=user, comment=comment):
         _fields_restore(stored, version.field_dict)
         _links_restore(stored, selectors.link_versions(version))
-        if isinstance(stored, GoodPractice) and workflow.is_public(stored.status):
+        if isinstance(stored, GoodPractice) and stored.is_public:
             _raise_problems(
                 practice_problems(
                     practice=stored, requirements=workflow.PUBLIC_PRACTICE_REQUIREMENTS
                 )
                 + practice_evidence_problems(practice=stored)
             )
-        if isinstance(stored, Event) and workflow.is_public(stored.status):
+        if isinstance(stored, Event) and stored.is_public:
             _raise_problems(event_evidence_problems(event=stored))
     if isinstance(stored, GoodPractice):
         practice_refresh_search(practice_ids=[stored.pk])

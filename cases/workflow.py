@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import PUBLIC_STATUSES, CityRole, Kind, Status, may_review
+from .models import CityRole, Kind, Status, may_review
 
 
 class Action(enum.Enum):
@@ -141,10 +141,6 @@ def missing(values, requirements) -> dict[str, str]:
 # the record is a draft or in review (the editor's form has no place for passages yet); a
 # published or archived record shows every link with the words that back it. The admin's forms
 # and the services both ask these, so the site and the admin refuse alike.
-
-
-def is_public(status) -> bool:
-    return status in PUBLIC_STATUSES
 
 
 def passage_problems(links) -> list[str]:

@@ -146,6 +146,28 @@ def test_practice_page_lists_who_to_ask_at_its_events(client):
     assertContains(response, "speaker at Leaders&#x27; talk")
 
 
+def test_who_to_ask_leaves_out_the_person_a_recommendation_names_as_its_voice(client):
+    event = make_event(title="Leaders' talk")
+    person = make_person(name="Katja Dörner", role="Mayor of Bonn", events=[event])
+    practice = recommendation(voiced_by="Katja Dörner", voiced_by_person=person, events=[event])
+    response = client.get(practice.get_absolute_url())
+    # Named once, under "Who said it": no "Who to ask" heading over an empty list.
+    assertContains(response, person.get_absolute_url(), count=1)
+    assertNotContains(response, "Who to ask")
+
+
+def test_who_to_ask_names_the_person_who_voiced_a_city_practice_first(client):
+    event = make_event(title="Leaders' talk")
+    speaker = make_person(name="Anna Aalto", events=[event])
+    voice = make_person(name="Katja Dörner", events=[event])
+    practice = make_practice(voiced_by_person=voice, events=[event])
+    response = client.get(practice.get_absolute_url())
+    assertContains(response, voice.get_absolute_url(), count=1)
+    assertContains(response, "voiced this")
+    assert response.text.index("Katja Dörner") < response.text.index("Anna Aalto")
+    assertContains(response, speaker.get_absolute_url(), count=1)
+
+
 def test_a_merged_practice_answers_301_with_the_practice_it_was_merged_into(client):
     practice = make_practice()
     PracticeRedirect.objects.create(old_slug="old-address", practice=practice)

@@ -158,6 +158,31 @@ def test_returning_sends_event_and_practices_back_to_draft_with_the_comment():
     assert workflow.can_edit(author, event)
 
 
+def test_the_author_sees_a_returned_report_with_the_curators_comment(client):
+    author = make_editor()
+    event = make_report(status=Status.IN_REVIEW, created_by=author)
+    services.event_report_return(event=event, user=make_curator(), comment="Add the date.")
+    client.force_login(author)
+    mine = client.get(reverse("editor:my-reports"))
+    # Once on the event report's card and once on its practice's.
+    assertContains(mine, "Returned by a curator:", count=2)
+    assertContains(mine, "Add the date.", count=2)
+    form = client.get(reverse("editor:event-edit", args=[event.slug]))
+    assertContains(form, "Returned by a curator")
+    assertContains(form, "Add the date.")
+    assertNotContains(form, "public page")
+
+
+def test_a_published_report_is_not_shown_as_returned_and_links_its_public_page(client):
+    author = make_editor()
+    event = make_report(status=Status.PUBLISHED, created_by=author)
+    Event.objects.filter(pk=event.pk).update(review_comment="An old comment.")
+    client.force_login(make_curator())
+    form = client.get(reverse("editor:event-edit", args=[event.slug]))
+    assertNotContains(form, "An old comment.")
+    assertContains(form, f'href="{event.get_absolute_url()}">public page</a>')
+
+
 def test_resubmitting_clears_the_curators_comment():
     author = make_editor()
     event = make_report(status=Status.IN_REVIEW, created_by=author)
