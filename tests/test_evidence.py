@@ -1,9 +1,12 @@
 """A city link without the passage that shows it may be saved in a draft but never published:
-on the site (the report form and the review page), in the services and in the admin."""
+on the site (the report form, the review page and a restored version), in the services and in
+the admin."""
 
 import pytest
+import reversion
 from django.urls import reverse
 from pytest_django.asserts import assertContains
+from reversion.models import Version
 
 from cases import services
 from cases.models import CityRole, EventCity, GoodPractice, Kind, PracticeCity, Status
@@ -135,6 +138,30 @@ def test_a_curator_cannot_add_a_city_to_a_published_report_without_its_passage(c
     response = client.post(reverse("editor:event-edit", args=[event.slug]), data, follow=True)
     assertContains(response, f"{PASSAGE_MISSING} Wote")
     assert not event.cities.filter(name="Wote").exists()
+
+
+def test_a_curator_cannot_add_a_city_to_a_published_practice_without_its_passage(client):
+    event = make_report(status=Status.PUBLISHED)
+    practice = event.practices.get()
+    client.force_login(make_curator())
+    data = report_data(event)
+    data["practices-0-cities"].append(str(make_city(name="Wote").pk))
+    response = client.post(reverse("editor:event-edit", args=[event.slug]), data, follow=True)
+    assertContains(response, f"{PASSAGE_MISSING} Wote")
+    assert not practice.cities.filter(name="Wote").exists()
+
+
+def test_a_curator_cannot_restore_a_version_whose_city_had_no_passage(client):
+    practice = make_practice(title="Budget pooling", cities=[make_city(name="Kisumu")])
+    without_passages(practice)
+    with reversion.create_revision():
+        reversion.add_to_revision(practice)  # its city links come with it
+    version = Version.objects.get_for_object(practice).get()
+    practice.city_links.update(passage="from Kisumu")
+    client.force_login(make_curator())
+    restore = reverse("editor:practice-restore", args=[practice.slug, version.pk])
+    assertContains(client.post(restore, follow=True), f"{PASSAGE_MISSING} Kisumu")
+    assert practice.city_links.get().passage == "from Kisumu"
 
 
 # --- The admin --------------------------------------------------------------------------------
