@@ -9,7 +9,7 @@ from challenges.models import Challenge
 
 from . import selectors, services, workflow
 from .content_language import original
-from .models import City, Country, Event, GoodPractice, Organisation, Person, Source
+from .models import City, Country, Event, GoodPractice, Kind, Organisation, Person, Source
 
 MARKDOWN_HELP = _("Markdown is accepted: *emphasis*, lists, [links](https://example.org).")
 
@@ -538,6 +538,7 @@ def people_initial(event: Event) -> list[dict]:
 
 PRACTICE_FIELDS = [
     "title",
+    "kind",
     "summary",
     "description",
     "results",
@@ -545,15 +546,31 @@ PRACTICE_FIELDS = [
     "transfer_conditions",
     "challenges",
     "cities",
+    "voiced_by",
     "tags",
     "stage",
     *TRANSLATION_FIELDS,
 ]
 
 
+class KindField(forms.TypedChoiceField):
+    """The kind of a practice. A post without it (a page opened before the form asked) keeps the
+    practice's kind, and an empty new practice on such a page stays empty."""
+
+    def has_changed(self, initial, data):
+        return bool(data) and super().has_changed(initial, data)
+
+
 class PracticeForm(ReportPartForm):
     review_requirements = workflow.PRACTICE_REQUIREMENTS
     markdown_fields = ["description", "results", "lessons", "transfer_conditions"]
+    kind = KindField(
+        label=_("Kind of record"),
+        choices=Kind.choices,
+        required=False,
+        initial=Kind.CITY_PRACTICE,  # a new practice's form has no instance to take it from
+        help_text=GoodPractice._meta.get_field("kind").help_text,
+    )
     voiced_by_person = PersonPickerField(
         label=_("Person behind it"),
         help_text=_(
@@ -562,13 +579,27 @@ class PracticeForm(ReportPartForm):
         ),
     )
 
-    # The person behind it comes right after its cities.
-    field_order = [*PRACTICE_FIELDS[: PRACTICE_FIELDS.index("cities") + 1], "voiced_by_person"]
+    # Who voiced it and the person behind it come right after its cities.
+    field_order = [*PRACTICE_FIELDS[: PRACTICE_FIELDS.index("voiced_by") + 1], "voiced_by_person"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.voiced_by_person_id and not self.is_bound:
             self.initial["voiced_by_person"] = [self.instance.voiced_by_person_id]
+        # Review needs what was done and a city of a city practice or presentation; of a
+        # recommendation, who voiced it (cases.workflow.practice_requirements).
+        for name in ("description", "cities"):
+            field = self.fields[name]
+            field.help_text = format_html(
+                "{} {}", field.help_text, gettext("Not needed for a recommendation.")
+            )
+        voiced_by = self.fields["voiced_by"]
+        voiced_by.help_text = marked_needed(
+            voiced_by.help_text, gettext("Needed for review of a recommendation.")
+        )
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or self.instance.kind
 
     def clean(self):
         cleaned = super().clean()
@@ -589,13 +620,19 @@ class PracticeForm(ReportPartForm):
         labels = {
             "cities": _("Cities behind it"),
             "challenges": _("Challenges it addresses"),
+            "voiced_by": _("Voiced by"),
         }
         help_texts = {
             "challenges": _("The problems the source says this practice helps with."),
             "title": _("A short name for what was done, such as “Open budget portal”."),
             "description": _("The steps the city took, who took them and with what means."),
             "results": _("What changed because of it, with figures where the source has them."),
-            "cities": _("A city added anywhere in this report can be chosen here at once."),
+            "cities": _(
+                "Of a city practice, the cities that did it; of a presentation or a "
+                "recommendation, those that presented it. Never a city that was only in the "
+                "room: the event's cities say that. A city added anywhere in this report can be "
+                "chosen here at once."
+            ),
             "tags": _("Free words, separated by commas (open data, budgeting)."),
         }
 
@@ -689,13 +726,13 @@ class ReportForm:
         """
         self.is_valid()  # cleans every form, so that cleaned_data holds what is valid
         practice_forms = self.practice_formset.kept_forms()
-        requirements = workflow.PRACTICE_REQUIREMENTS
-        if not is_new_work:
-            requirements = workflow.PUBLIC_PRACTICE_REQUIREMENTS
         for form in practice_forms:
             values = dict(form.cleaned_data)
-            for name in ("summary", "description"):
+            for name in ("summary", "description", "voiced_by"):
                 values[name] = (values.get(name) or "").strip()
+            requirements = workflow.PUBLIC_PRACTICE_REQUIREMENTS
+            if is_new_work:
+                requirements = workflow.practice_requirements(values.get("kind"))
             _add_missing(form, workflow.missing(values, requirements))
         if is_new_work:
             self._check_event_complete()

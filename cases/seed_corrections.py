@@ -1,10 +1,13 @@
 """Bring a database seeded with the earlier seed up to the current one, record by record.
 
-`fixtures/previous/` keeps the earlier seed's events, practices and tags as they were seeded.
-An event or practice still exactly as that seed wrote it (fields, links, tags; only its
-timestamps may differ) was not touched by a curator: it gets the current seed's version, with
-its links and their passages. One that differs from both versions was changed by a curator and
-is left as it is; the report names it and what differs. Records the current seed adds are added;
+`fixtures/previous/` keeps the earlier seed's events, practices and tags as they were seeded;
+each folder in it keeps a later version of the seed: the events and practices a later
+correction changed, as that version wrote them, in the fixtures' own format (a file it lacks,
+links or tags, is as the current seed has it). An event or practice still exactly as one of
+these versions wrote it (fields, links, tags; only its timestamps may differ) was not touched
+by a curator: it gets the current seed's version, with its links and their passages. One that
+differs from every version was changed by a curator and is left as it is; the report names it
+and what differs from the latest version it had. Records the current seed adds are added;
 a practice it merged into another is removed if untouched, and its address redirects. Everything
 else the seed holds (themes, challenges, people, what they said, redirects, tags) is added where
 missing and never overwritten.
@@ -113,11 +116,18 @@ def _tags(tagged: list[dict]) -> dict[str, list[str]]:
     return {slug: sorted(names) for slug, names in tags.items()}
 
 
-def _links_by_owner(kind: SeedModel) -> dict[str, dict[str, list[tuple]]]:
-    """{record slug: {link name: sorted (other slug, *details)}} from the current seed."""
+def _in_version(folder, fixture: str):
+    """A fixture file of a later seed version, or the current seed's when it has none."""
+    path = folder / f"{fixture}.json"
+    return path if path.is_file() else FIXTURES / f"{fixture}.json"
+
+
+def _links_by_owner(kind: SeedModel, folder=FIXTURES) -> dict[str, dict[str, list[tuple]]]:
+    """{record slug: {link name: sorted (other slug, *details)}} from the seed version in
+    `folder` (the current seed by default)."""
     links = {}
     for name, (_model, fixture, owner, other, details) in kind.links.items():
-        for record in _read(FIXTURES / f"{fixture}.json"):
+        for record in _read(_in_version(folder, fixture)):
             fields = record["fields"]
             row = (_key(fields[other]), *(fields.get(detail, "") for detail in details))
             links.setdefault(_key(fields[owner]), {}).setdefault(name, []).append(row)
@@ -155,6 +165,21 @@ def _previous_version(kind: SeedModel, record: dict, tags: dict, current_fields:
     }
     slug = fields["slug"]
     return _version(kind, fields, links, tags.get(slug, []) if kind is PRACTICES else None)
+
+
+def _later_versions(kind: SeedModel, current_tags) -> dict[str, list[dict]]:
+    """{record slug: its versions in the later seeds of fixtures/previous/*/, oldest first}."""
+    versions = {}
+    for folder in sorted(path for path in PREVIOUS.iterdir() if path.is_dir()):
+        links = _links_by_owner(kind, folder)
+        tagged = folder / "tagged_practices.json"
+        tags = _tags(_read(tagged)) if tagged.is_file() else current_tags
+        for record in _read(folder / f"{kind.fixture}.json"):
+            slug = record["fields"]["slug"]
+            record_tags = tags.get(slug, []) if kind is PRACTICES else None
+            version = _version(kind, record["fields"], links.get(slug, {}), record_tags)
+            versions.setdefault(slug, []).append(version)
+    return versions
 
 
 def _stored_version(kind: SeedModel, record, version: dict) -> dict:
@@ -262,6 +287,7 @@ def _plan(kind: SeedModel, report: SeedCorrections, previous_tags, current_tags)
     current = _read(FIXTURES / f"{kind.fixture}.json")
     previous = {r["fields"]["slug"]: r for r in _read(PREVIOUS / f"{kind.fixture}.json")}
     links = _links_by_owner(kind)
+    later = _later_versions(kind, current_tags)
     current_fields = set().union(*(r["fields"] for r in current))
     slugs = [record["fields"]["slug"] for record in current]
     stored_records = {r.slug: r for r in kind.model.objects.filter(slug__in=slugs)}
@@ -279,14 +305,17 @@ def _plan(kind: SeedModel, report: SeedCorrections, previous_tags, current_tags)
         if not differences:
             report.current += 1
             continue
-        if slug not in previous:
+        earlier = list(later.get(slug, []))
+        if slug in previous:
+            first = _previous_version(kind, previous[slug], previous_tags, current_fields)
+            earlier.insert(0, first)
+        if not earlier:
             report.kept.append(f"{kind.label} {slug}: not in the earlier seed")
             continue
-        earlier = _previous_version(kind, previous[slug], previous_tags, current_fields)
-        changed = _differences(_stored_version(kind, stored, earlier), earlier)
-        if changed:
+        changes = [_differences(_stored_version(kind, stored, old), old) for old in earlier]
+        if all(changes):
             report.kept.append(
-                f"{kind.label} {slug}: changed since it was seeded ({', '.join(changed)})"
+                f"{kind.label} {slug}: changed since it was seeded ({', '.join(changes[-1])})"
             )
             continue
         plan.corrections.append((record, stored))

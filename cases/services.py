@@ -28,6 +28,7 @@ from .models import (
     Event,
     EventPerson,
     GoodPractice,
+    Kind,
     Organisation,
     Person,
     Source,
@@ -212,12 +213,13 @@ def event_report_problems(*, event: Event, is_new_work: bool = True) -> list[Pro
     return problems
 
 
-def practice_problems(
-    *, practice: GoodPractice, requirements=workflow.PRACTICE_REQUIREMENTS
-) -> list[Problem]:
+def practice_problems(*, practice: GoodPractice, requirements=None) -> list[Problem]:
+    """What the practice lacks for review (by default what new work of its kind needs)."""
+    requirements = requirements or workflow.practice_requirements(practice.kind)
     values = {
         "summary": practice.summary.strip(),
         "description": practice.description.strip(),
+        "voiced_by": practice.voiced_by.strip(),
         # A curator may file a record under no challenge when the source names none, and
         # says why (the editor's form has no such field: new work picks a challenge).
         "challenges": practice.challenges.exists() or practice.no_challenge_reason.strip(),
@@ -461,8 +463,13 @@ def _practice_save(changes: PracticeChanges, *, event: Event, user) -> GoodPract
     practice.save()
     practice.events.add(event)
     practice.challenges.set(changes.challenges)
-    # The form's "cities behind it" did it; the passages are given in the admin before publishing.
-    practice.cities.set(changes.cities, through_defaults={"role": CityRole.DID})
+    # The form's "cities behind it" did it (a city practice) or presented it (a presentation or a
+    # recommendation, which no city did); the passages are given in the admin before publishing.
+    # A link in the other of these roles with no passage yet follows a change of kind.
+    role = CityRole.DID if practice.kind == Kind.CITY_PRACTICE else CityRole.PRESENTED
+    form_roles = [CityRole.DID, CityRole.PRESENTED]
+    practice.city_links.filter(passage="", role__in=form_roles).exclude(role=role).delete()
+    practice.cities.set(changes.cities, through_defaults={"role": role})
     practice.tags.set(changes.tags)
     return practice
 

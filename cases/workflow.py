@@ -124,12 +124,23 @@ PRACTICE_REQUIREMENTS = {
     "challenges": gettext_lazy("Pick at least one challenge it addresses."),
     "cities": gettext_lazy("Name at least one city behind it."),
 }
+# A recommendation is advice voiced somewhere: review needs who voiced it, not what a city did.
+RECOMMENDATION_REQUIREMENTS = {
+    "summary": PRACTICE_REQUIREMENTS["summary"],
+    "challenges": PRACTICE_REQUIREMENTS["challenges"],
+    "voiced_by": gettext_lazy("Say who voiced this recommendation."),
+}
 NO_PRACTICES = gettext_lazy("Add at least one practice shared at the event.")
 # What a public practice must keep when a curator edits it later; the seed data, taken from
 # real documents, often knows no city or date, so the full list above applies to new work only.
 PUBLIC_PRACTICE_REQUIREMENTS = {
     name: PRACTICE_REQUIREMENTS[name] for name in ("summary", "challenges")
 }
+
+
+def practice_requirements(kind: str) -> dict[str, str]:
+    """What review needs of a new practice of this kind: {field name: message}."""
+    return RECOMMENDATION_REQUIREMENTS if kind == Kind.RECOMMENDATION else PRACTICE_REQUIREMENTS
 
 
 def missing(values, requirements) -> dict[str, str]:

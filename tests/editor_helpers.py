@@ -43,13 +43,29 @@ def _practice_row(practice):
         "id": str(practice.pk),
         "version": str(practice.version),
         "title": practice.title,
+        "kind": practice.kind,
         "summary": practice.summary,
         "description": practice.description,
         "challenges": [str(pk) for pk in practice.challenges.values_list("pk", flat=True)],
         "cities": [str(pk) for pk in practice.cities.values_list("pk", flat=True)],
+        "voiced_by": practice.voiced_by,
         "tags": ", ".join(practice.tags.names()),
         "stage": practice.stage,
     }
+
+
+def complete_submission(city, challenge, **fields):
+    """A report complete enough to submit, as the form posts it: add `practices`."""
+    complete = {
+        "title": "Roundtable",
+        "action": "submit",
+        "starts_on": "2025-07-08",
+        "format": Event.Format.ROUNDTABLE,
+        "report": "Report.",
+        "cities": [str(city.pk)],
+        "challenges": [str(challenge.pk)],
+    }
+    return report_data(**(complete | fields))
 
 
 def complete_practice_row(*, title="Open data portal", challenge=None, city=None):

@@ -9,7 +9,7 @@ from cases import services
 from cases.models import City, Event, GoodPractice, Kind, Status, Transition
 from cases.services import event_report_return
 
-from .editor_helpers import complete_practice_row, make_report, report_data
+from .editor_helpers import complete_practice_row, complete_submission, make_report, report_data
 from .factories import make_challenge, make_city, make_country, make_curator, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -62,21 +62,8 @@ def test_submitting_an_incomplete_report_lists_what_is_missing_and_saves_nothing
     assertContains(response, "Practice without summary")
 
 
-def _complete_submission(city, challenge, **fields):
-    return report_data(
-        title="Roundtable",
-        action="submit",
-        starts_on="2025-07-08",
-        format=Event.Format.ROUNDTABLE,
-        report="Report.",
-        cities=[str(city.pk)],
-        challenges=[str(challenge.pk)],
-        **fields,
-    )
-
-
 def test_submitting_a_report_without_practices_says_one_is_needed(client, editor):
-    data = _complete_submission(make_city(), make_challenge())
+    data = complete_submission(make_city(), make_challenge())
     response = client.post(CREATE, data)
     assertContains(response, "Add at least one practice shared at the event.")
     assert not Event.objects.exists()
@@ -84,7 +71,7 @@ def test_submitting_a_report_without_practices_says_one_is_needed(client, editor
 
 def test_submitting_a_complete_new_report_puts_event_and_practices_in_review(client, editor):
     city, challenge = make_city(), make_challenge()
-    data = _complete_submission(
+    data = complete_submission(
         city, challenge, practices=[complete_practice_row(challenge=challenge, city=city)]
     )
     response = client.post(CREATE, data)

@@ -1,16 +1,26 @@
 """A city link without the passage that shows it may be saved in a draft but never published:
-on the site (the report form and the review page), in the services and in the admin."""
+on the site (the report form, the review page and a restored version), in the services and in
+the admin. The report form says what kind of record each practice is, so that advice voiced at
+an event is never filed as something its cities did."""
 
 import pytest
+import reversion
 from django.urls import reverse
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
+from reversion.models import Version
 
 from cases import services
 from cases.models import CityRole, EventCity, GoodPractice, Kind, PracticeCity, Status
 from cases.services import ReportIncomplete
 from cases.workflow import Action
 
-from .editor_helpers import complete_practice_row, give_passages, make_report, report_data
+from .editor_helpers import (
+    complete_practice_row,
+    complete_submission,
+    give_passages,
+    make_report,
+    report_data,
+)
 from .factories import make_challenge, make_city, make_curator, make_editor, make_practice
 from .html_forms import form_data
 
@@ -135,6 +145,100 @@ def test_a_curator_cannot_add_a_city_to_a_published_report_without_its_passage(c
     response = client.post(reverse("editor:event-edit", args=[event.slug]), data, follow=True)
     assertContains(response, f"{PASSAGE_MISSING} Wote")
     assert not event.cities.filter(name="Wote").exists()
+
+
+def test_a_curator_cannot_add_a_city_to_a_published_practice_without_its_passage(client):
+    event = make_report(status=Status.PUBLISHED)
+    practice = event.practices.get()
+    client.force_login(make_curator())
+    data = report_data(event)
+    data["practices-0-cities"].append(str(make_city(name="Wote").pk))
+    response = client.post(reverse("editor:event-edit", args=[event.slug]), data, follow=True)
+    assertContains(response, f"{PASSAGE_MISSING} Wote")
+    assert not practice.cities.filter(name="Wote").exists()
+
+
+def test_a_curator_cannot_restore_a_version_whose_city_had_no_passage(client):
+    practice = make_practice(title="Budget pooling", cities=[make_city(name="Kisumu")])
+    without_passages(practice)
+    with reversion.create_revision():
+        reversion.add_to_revision(practice)  # its city links come with it
+    version = Version.objects.get_for_object(practice).get()
+    practice.city_links.update(passage="from Kisumu")
+    client.force_login(make_curator())
+    restore = reverse("editor:practice-restore", args=[practice.slug, version.pk])
+    assertContains(client.post(restore, follow=True), f"{PASSAGE_MISSING} Kisumu")
+    assert practice.city_links.get().passage == "from Kisumu"
+
+
+# --- The report form: what kind of record each practice is ------------------------------------
+
+
+def submitted_report(client, practice_row):
+    """An editor submits a complete report with this practice; returns the response."""
+    client.force_login(make_editor())
+    city, challenge = make_city(name="Kisumu"), make_challenge()
+    row = {"challenges": [str(challenge.pk)], **practice_row}
+    data = complete_submission(city, challenge, practices=[row])
+    return client.post(reverse("editor:event-create"), data)
+
+
+def advice_row(**fields):
+    return {"title": "Networks", "kind": Kind.RECOMMENDATION, "summary": "Networks help."} | fields
+
+
+def test_the_form_shows_the_kind_and_an_untouched_new_practice_stays_empty(client):
+    editor = make_editor()
+    event = make_report(created_by=editor)
+    event.practices.update(kind=Kind.RECOMMENDATION)
+    client.force_login(editor)
+    edit = reverse("editor:event-edit", args=[event.slug])
+    data = form_data(client.get(edit))
+    assert data["practices-0-kind"] == Kind.RECOMMENDATION
+    # The blank practice at the end of the form: a browser posts its kind as shown.
+    assert data["practices-1-kind"] == Kind.CITY_PRACTICE
+    assert client.post(edit, data).status_code == 302
+    assert event.practices.count() == 1
+
+
+def test_an_editor_submits_a_recommendation_with_who_voiced_it_and_no_city(client):
+    response = submitted_report(client, advice_row(voiced_by="The participants"))
+    assert response.status_code == 302
+    practice = GoodPractice.objects.get()
+    assert (practice.kind, practice.status, practice.voiced_by) == (
+        Kind.RECOMMENDATION,
+        Status.IN_REVIEW,
+        "The participants",
+    )
+    assert not practice.city_links.exists()
+
+
+def test_review_asks_a_recommendation_who_voiced_it_not_what_a_city_did(client):
+    response = submitted_report(client, advice_row())
+    assertContains(response, "Say who voiced this recommendation.", count=2)  # summary, field
+    assertNotContains(response, "Name at least one city behind it.")
+    assertNotContains(response, "Describe what was done.")
+    assert not GoodPractice.objects.exists()
+
+
+def test_the_cities_of_a_recommendation_presented_it_and_never_did_it(client):
+    city = make_city(name="Nairobi")
+    submitted_report(client, advice_row(voiced_by="Nairobi", cities=[str(city.pk)]))
+    assert list(PracticeCity.objects.values_list("city__name", "role")) == [
+        ("Nairobi", CityRole.PRESENTED)
+    ]
+    assert not PracticeCity.objects.own().exists()
+
+
+def test_a_city_practice_filed_again_as_a_recommendation_no_longer_says_its_city_did_it(client):
+    editor = make_editor()
+    event = make_report(created_by=editor)
+    without_passages(event.practices.get())
+    client.force_login(editor)
+    data = report_data(event)
+    data.update({"practices-0-kind": Kind.RECOMMENDATION, "practices-0-voiced_by": "Kisumu"})
+    client.post(reverse("editor:event-edit", args=[event.slug]), data)
+    assert list(PracticeCity.objects.values_list("role", flat=True)) == [CityRole.PRESENTED]
 
 
 # --- The admin --------------------------------------------------------------------------------

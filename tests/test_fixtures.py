@@ -198,6 +198,29 @@ def test_every_city_link_has_its_passage(seeded):
         assert link.passage.strip(), link
 
 
+def test_no_challenge_link_rests_on_the_sources_own_view(seeded):
+    # The document's own conclusions are kept apart from what was said: they show neither that
+    # a challenge was raised at an event nor that a record addresses it.
+    views = {}
+    for practice in GoodPractice.objects.exclude(author_view_passage="").select_related("source"):
+        views.setdefault(practice.source.slug, []).append(
+            " ".join(practice.author_view_passage.split())
+        )
+    links = [
+        (f"{link.event.slug} {link}", link.event.source.slug, link.passage)
+        for link in EventChallenge.objects.select_related("event__source", "challenge")
+    ] + [
+        (f"{link.goodpractice.slug} {link}", link.goodpractice.source.slug, link.passage)
+        for link in PracticeChallenge.objects.select_related("goodpractice__source", "challenge")
+    ]
+    resting = [
+        label
+        for label, source, passage in links
+        if any(" ".join(passage.split()) in view for view in views.get(source, []))
+    ]
+    assert resting == []
+
+
 def test_no_stage_is_stated_where_the_sources_state_none(seeded):
     assert not GoodPractice.objects.exclude(stage="").exists()
 

@@ -15,7 +15,7 @@ from cases import workflow
 from cases.forms import EventForm, NewCityForm, PracticeForm
 from cases.models import Event, Status
 
-from .editor_helpers import complete_practice_row, make_report, report_data
+from .editor_helpers import complete_practice_row, complete_submission, make_report, report_data
 from .factories import (
     make_challenge,
     make_city,
@@ -109,15 +109,8 @@ def test_fixing_the_listed_problems_is_enough_to_submit(client, editor):
     lines = summary_lines(client.post(CREATE, data))
     assert len(lines) == 6  # the date, format, report, cities, challenges, and no practice
     challenge, city = make_challenge(), make_city(country=country)
-    fixed = report_data(
-        title="Roundtable",
-        action="submit",
-        starts_on="2025-07-08",
-        format=Event.Format.ROUNDTABLE,
-        report="Report.",
-        cities=[str(city.pk)],
-        challenges=[str(challenge.pk)],
-        practices=[complete_practice_row(challenge=challenge, city=city)],
+    fixed = complete_submission(
+        city, challenge, practices=[complete_practice_row(challenge=challenge, city=city)]
     )
     assertRedirects(client.post(CREATE, fixed), reverse("editor:my-reports"))
     assert Event.objects.get().status == Status.IN_REVIEW

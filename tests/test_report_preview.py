@@ -5,10 +5,10 @@ import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
-from cases.models import City, Event, GoodPractice, Region
+from cases.models import City, Event, GoodPractice, Kind, Region
 
-from .editor_helpers import complete_practice_row, report_data
-from .factories import make_country, make_editor
+from .editor_helpers import complete_practice_row, complete_submission, report_data
+from .factories import make_challenge, make_city, make_country, make_editor
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +60,23 @@ def test_a_complete_report_previews_without_marks(client):
     assertContains(response, "Preview: the report as it will be published")
     assertNotContains(response, '<strong class="needed">Missing</strong>')
     assertNotContains(response, "Please fix the following")
+
+
+def test_a_recommendation_previews_as_one_with_who_voiced_it_and_no_city_missing(client):
+    client.force_login(make_editor())
+    challenge = make_challenge()
+    practice = {
+        **complete_practice_row(title="Networks shield against disruption", challenge=challenge),
+        "kind": Kind.RECOMMENDATION,
+        "voiced_by": "Many cities at the side event",
+        "cities": [],
+        "description": "",
+    }
+    data = complete_submission(make_city(), challenge, action="preview", practices=[practice])
+    response = client.post(CREATE, data)
+    content = response.content.decode()
+    preview = content[content.index('id="preview"') : content.index('class="report-form"')]
+    assert '<span class="kind">Recommendation</span>' in preview
+    assert "Many cities at the side event" in preview
+    assert "Name at least one city behind it." not in preview
+    assert "Describe what was done." not in preview

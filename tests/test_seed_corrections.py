@@ -13,10 +13,12 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from cases.models import (
+    Basis,
     CityRole,
     EventCity,
     GoodPractice,
     Kind,
+    PracticeChallenge,
     PracticeCity,
     PracticeRedirect,
 )
@@ -133,6 +135,59 @@ def test_the_command_says_what_it_changed(earlier_seed):
     assert "added practice munich-urban-planning-challenges-smart-city" in output
     assert f"removed practice {MERGED}: merged into" in output
     assert "44 corrected" in output
+
+
+# --- A database seeded with the re-read, before its later corrections --------------------------
+
+RE_READ = PREVIOUS / "re-read"
+RE_READ_FILES = ["practices", "practice_challenges", "events", "event_challenges"]
+CORRECTED_LATER = [
+    "event closed-door-dialogue-people-centred-smart-city-guidelines: challenges",
+    "event smart-city-leaders-talk-wsis20-2024: challenges",
+    "practice culture-of-innovation-despite-financial-pressure: challenges",
+    "practice enabling-legal-and-policy-frameworks: title",
+    "practice five-aspects-of-participatory-democratic-smart-cities: challenges",
+    "practice involve-local-governments-in-smart-city-guidelines: challenges",
+    "practice local-governments-in-global-digital-policy: voiced_by_passage, challenges",
+]
+
+
+@pytest.fixture
+def re_read_seed(db):
+    """The catalogue as the re-read first seeded it: today's seed, with the records corrected
+    since as they were then (fixtures/previous/re-read/)."""
+    call_command("seed")
+    for name in RE_READ_FILES:
+        call_command("loaddata", RE_READ / f"{name}.json", verbosity=0)
+
+
+def test_a_database_seeded_with_the_re_read_gets_the_later_corrections(re_read_seed):
+    frameworks = GoodPractice.objects.get(slug="enabling-legal-and-policy-frameworks")
+    assert frameworks.title.endswith("for city digitalisation")
+    report = seed_records_correct()
+    assert (sorted(report.corrected), report.kept) == (CORRECTED_LATER, [])
+    frameworks.refresh_from_db()
+    assert frameworks.title == "Enabling legal and policy frameworks"
+    links = PracticeChallenge.objects.filter(challenge__slug="top-down-governance")
+    assert (
+        dict(links.values_list("goodpractice__slug", "basis"))[
+            "local-governments-in-global-digital-policy"
+        ]
+        == Basis.CLOSE
+    )
+    assert seed_records_correct(dry_run=True).lines() == []
+
+
+def test_a_record_a_curator_changed_after_the_re_read_is_left_as_it_is(re_read_seed):
+    GoodPractice.objects.filter(slug="enabling-legal-and-policy-frameworks").update(
+        summary="A curator's summary."
+    )
+    report = seed_records_correct()
+    assert report.kept == [
+        "practice enabling-legal-and-policy-frameworks: changed since it was seeded (summary)"
+    ]
+    frameworks = GoodPractice.objects.get(slug="enabling-legal-and-policy-frameworks")
+    assert frameworks.title.endswith("for city digitalisation")
 
 
 # --- The migration itself, on the earlier seed loaded under the schema it was written for -----
