@@ -919,6 +919,7 @@ EVENT_SECTIONS = {
     "new_source_title": _("Challenges and report"),
     "new_source_url": _("Challenges and report"),
     "source_quote": _("Challenges and report"),
+    **dict.fromkeys(TRANSLATION_FIELDS, _("Title and summary in other languages")),
 }
 
 

@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cases import workflow
-from cases.forms import EventForm, NewCityForm, PracticeForm
+from cases.forms import EventForm, NewCityForm, PersonForm, PracticeForm
 from cases.models import Event, Status
 
 from .editor_helpers import complete_practice_row, make_report, report_data
@@ -146,6 +146,13 @@ def test_a_new_city_error_names_its_section(client, editor):
     assert lines == ["Participating cities, new city 1: Country: Choose the country of this city."]
 
 
+def test_an_error_on_a_translated_title_names_the_section_of_other_languages(client, editor):
+    data = report_data(title="Roundtable", action="draft")
+    data["title_fr"] = "x" * 301
+    [line] = summary_lines(client.post(CREATE, data))
+    assert line.startswith("Title and summary in other languages: Title in French: ")
+
+
 def test_the_summary_links_to_its_fields_and_the_page_loads_the_focus_script(client, editor):
     response = client.post(CREATE, report_data(title="Talk", action="submit"))
     assertContains(response, '<a href="#field-format">The event: Format: Say what kind')
@@ -165,7 +172,7 @@ def words(text):
     return {word for word in re.findall(r"[a-z]+", str(text).lower()) if word not in FILLER}
 
 
-@pytest.mark.parametrize("form_class", [EventForm, PracticeForm, NewCityForm])
+@pytest.mark.parametrize("form_class", [EventForm, PracticeForm, NewCityForm, PersonForm])
 def test_every_help_text_says_more_than_its_label(form_class):
     form = form_class()
     for name, field in form.fields.items():
