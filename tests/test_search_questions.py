@@ -4,6 +4,7 @@ on SQLite and, with DATABASE_URL, on PostgreSQL."""
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,9 +12,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from cases.catalogue import ANY_WORD_BELOW
-from cases.models import SearchWord, Status
+from cases.models import GoodPractice, SearchWord, Status
 from cases.relevance import answer, load_questions, relevant_slugs
 from cases.search import parse_question, practice_refresh_search
+from cases.stop_words import STOP_WORDS
+from challenges.models import Challenge
 
 from .factories import make_challenge
 from .test_search import found, searchable
@@ -229,6 +232,25 @@ def test_the_relevance_set_has_30_questions_whose_answers_exist(seeded):
     assert len(questions) >= 30
     for entry in questions:
         assert relevant_slugs(entry), entry["question"]
+
+
+def _content_words(text):
+    return {word for word in re.findall(r"[a-z]+", text.lower()) if word not in STOP_WORDS}
+
+
+def test_no_question_is_copied_from_the_title_of_its_answer(seeded):
+    """Officials type their own words: at most two thirds of a question's words may be in the
+    title of a practice or the name of the challenge that answers it."""
+    for entry in load_questions():
+        words = _content_words(entry["question"])
+        titles = GoodPractice.objects.filter(slug__in=entry.get("practices", []))
+        names = [*titles.values_list("title", flat=True)]
+        names += Challenge.objects.filter(slug=entry.get("challenge")).values_list(
+            "name", flat=True
+        )
+        for name in names:
+            shared = words & _content_words(name)
+            assert len(shared) <= len(words) * 2 / 3, (entry["question"], name)
 
 
 def test_mrr_at_5_on_the_seed_catalogue_is_at_least_0_7(seeded):
