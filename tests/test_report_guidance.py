@@ -134,6 +134,36 @@ def test_saving_a_public_report_lists_every_problem_in_one_round_too(client):
     assert "Practices shared, practice 1: Summary: Write a summary." in lines
 
 
+def test_submitting_from_my_reports_lists_every_problem_on_the_form_linked_to_its_field(
+    client, editor
+):
+    data = report_data(title="Talk", action="draft", starts_on="2025-07-08")
+    data["practices-TOTAL_FORMS"] = "1"
+    data["practices-0-title"] = "Open data portal"
+    client.post(CREATE, data)
+    event = Event.objects.get()
+    edit = reverse("editor:event-edit", args=[event.slug])
+    response = client.post(reverse("editor:event-submit", args=[event.slug]))
+    assertRedirects(response, f"{edit}?check=review")
+    response = client.get(f"{edit}?check=review")
+    assert summary_lines(response) == [
+        "The event: Format: Say what kind of event it was.",
+        "Challenges and report: Report: Write the report of the event.",
+        "Participating cities: Name at least one participating city.",
+        "Challenges and report: Challenges raised: Pick at least one challenge raised.",
+        "Practices shared, practice 1: Summary: Write a summary.",
+        "Practices shared, practice 1: What was done: Describe what was done.",
+        "Practices shared, practice 1: Challenges it addresses: Pick at least one challenge "
+        "it addresses.",
+        "Practices shared, practice 1: Cities behind it: Name at least one city behind it.",
+    ]
+    assertContains(response, '<a href="#field-practices-0-summary">')
+    assert "Write a summary." in field_block(response.content.decode(), "practices-0-summary")
+    assert Event.objects.get().status == Status.DRAFT
+    # The edit page alone, as after a save, lists nothing.
+    assertNotContains(client.get(edit), 'id="error-summary"')
+
+
 def test_a_draft_is_held_to_its_field_errors_only(client, editor):
     response = client.post(CREATE, report_data(title="", action="draft"))
     assert summary_lines(response) == ["The event: Title: This field is required."]
