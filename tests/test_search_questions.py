@@ -285,3 +285,10 @@ def test_pinned_questions_find_a_relevant_practice_first(seeded, question):
     entry = next(entry for entry in load_questions() if entry["question"] == question)
     result = answer(entry)
     assert result.rank == 1, result.found
+
+
+def test_the_relevance_set_measures_what_a_reader_gets(client, seeded):
+    for entry in load_questions()[:6]:
+        page = client.get(URL, {"q": entry["question"]}).context["page"]
+        shown = [practice.slug for practice in page.object_list[:5]]
+        assert answer(entry).found == shown, entry["question"]
