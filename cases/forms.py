@@ -618,7 +618,9 @@ class PracticeForm(ReportPartForm):
                 _("What changed because of it, with figures where the source has them.")
             ),
             "cities": _("A city added anywhere in this report can be chosen here at once."),
-            "lessons": with_markdown_help(_("What others can learn from it.")),
+            "lessons": with_markdown_help(
+                _("What worked, what did not, and what others can take from it.")
+            ),
             "transfer_conditions": with_markdown_help(
                 _("What a city needs for this to work there too.")
             ),
