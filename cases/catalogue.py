@@ -279,16 +279,35 @@ class CatalogueQuery:
         return {"name": name, "count": count, "url": _with(QueryDict(), "challenge", slug)}
 
     def suggestions(self):
-        """For an empty result: which single filter to drop, and what it would show (one count
-        each)."""
+        """For an empty result, the nearest changes that show practices: which single filter to
+        drop; when dropping any one still shows nothing, which one to keep alone. Each
+        {label, count, url, is_only}; counted on the catalogue index, no query."""
+        names = [*self.selected, "q"] if self.query else list(self.selected)
         suggestions = []
-        for name in [*self.selected, "q"] if self.query else self.selected:
+        for name in names:
             count = self._matching(without=name).bit_count()
             if count:
-                label = self.filter.filters[name].label
-                url = _without(self.params, name)
-                suggestions.append({"label": label, "count": count, "url": url})
+                suggestions.append(self._suggestion(name, count, _without(self.params, name)))
+        if suggestions or len(names) < 3:
+            # With two filters, keeping one alone is dropping the other.
+            return suggestions
+        for name in names:
+            if name == "q":
+                count = self._index.matching({}, self._search[1]).bit_count()
+            else:
+                count = self._index.matching({name: self.selected[name]}).bit_count()
+            if count:
+                params = self.params.copy()
+                for other in names:
+                    if other != name:
+                        params.pop(other, None)
+                url = _without(params, "page")
+                suggestions.append(self._suggestion(name, count, url, is_only=True))
         return suggestions
+
+    def _suggestion(self, name, count, url, *, is_only=False):
+        label = self.filter.filters[name].label
+        return {"label": label, "count": count, "url": url, "is_only": is_only}
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

@@ -181,6 +181,21 @@ def test_a_page_without_results_keeps_its_filters_and_suggests_changes(client):
     assertContains(response, 'Did you mean <a href="?tag=finance&amp;q=governance">')
 
 
+def test_when_dropping_one_filter_is_not_enough_the_page_offers_keeping_one(client):
+    searchable(title="Budget pooling", kind="city_practice")
+    searchable(title="Shared buses", tags=["finance"], kind="city_presentation")
+    searchable(title="Open data", kind="recommendation")
+    searchable(title="Open maps", kind="recommendation")
+    params = {"q": "budget", "tag": "finance", "kind": "recommendation"}
+    response = client.get(URL, params)
+    assert not response.context["page"].object_list
+    assertContains(response, "Dropping one filter is not enough. Try keeping only one:")
+    assertContains(response, '<a href="?q=budget">Only search: 1 practice</a>', html=True)
+    assertContains(response, '<a href="?tag=finance">Only tag: 1 practice</a>', html=True)
+    only_kind = '<a href="?kind=recommendation">Only kind of record: 2 practices</a>'
+    assertContains(response, only_kind, html=True)
+
+
 def test_searching_with_any_word_and_a_typo_stays_within_its_queries(
     client, django_assert_max_num_queries, silos
 ):
