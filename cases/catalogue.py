@@ -251,15 +251,20 @@ class CatalogueQuery:
             for label, name, url, is_content in removals
         ]
 
-    def did_you_mean(self):
-        """For a search that found too little (after page()): {query, url} with its words that
-        no practice holds replaced by the nearest words of the catalogue, or None."""
+    @cached_property
+    def _corrected(self):
+        """For a search that found too little (after page()): the query with its words that no
+        practice holds replaced by the nearest words of the catalogue, or ""."""
         if not self.query or not (self.any_word or not self.found):
-            return None
+            return ""
         corrected = corrected_query(self.query)
-        if not corrected or corrected == self.query:
+        return "" if corrected == self.query else corrected
+
+    def did_you_mean(self):
+        """{query, url} of the corrected search, or None."""
+        if not self._corrected:
             return None
-        return {"query": corrected, "url": _with(self.params, "q", corrected)}
+        return {"query": self._corrected, "url": _with(self.params, "q", self._corrected)}
 
     def challenge_offer(self):
         """For a search about a challenge not yet chosen and with published practices:
@@ -267,9 +272,11 @@ class CatalogueQuery:
         challenges; only an offered challenge is counted (one small query)."""
         if not self.query:
             return None
-        offer = challenge_offer(
-            self.query, challenge_texts(), exclude=self.selected.get("challenge", [])
-        )
+        texts, chosen = challenge_texts(), self.selected.get("challenge", [])
+        offer = challenge_offer(self.query, texts, exclude=chosen)
+        if offer is None and self._corrected:
+            # "cyber securty" is about Cyber security too.
+            offer = challenge_offer(self._corrected, texts, exclude=chosen)
         if offer is None:
             return None
         slug, name = offer

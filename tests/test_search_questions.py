@@ -155,6 +155,12 @@ def test_a_question_about_a_challenge_offers_it(client, silos):
     )
 
 
+def test_a_misspelt_question_about_a_challenge_offers_it_too(client, silos):
+    response = client.get(URL, {"q": "break silos between departmints"})
+    assert response.context["did_you_mean"]["query"] == "break silos between departments"
+    assert response.context["challenge_offer"]["name"] == "Silos between city departments"
+
+
 def test_a_question_about_something_else_offers_no_challenge(client, silos):
     searchable(title="Budget pooling")
     assert client.get(URL, {"q": "budget pooling"}).context["challenge_offer"] is None
