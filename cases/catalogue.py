@@ -263,15 +263,20 @@ class CatalogueQuery:
             for label, name, url, is_content in removals
         ]
 
-    def did_you_mean(self):
-        """For a search that found too little (after page()): {query, url} with its words that
-        no practice holds replaced by the nearest words of the catalogue, or None."""
+    @cached_property
+    def _corrected(self):
+        """For a search that found too little (after page()): the query with its words that no
+        practice holds replaced by the nearest words of the catalogue, or ""."""
         if not self.query or not (self.any_word or not self.found):
-            return None
+            return ""
         corrected = corrected_query(self.query)
-        if not corrected or corrected == self.query:
+        return "" if corrected == self.query else corrected
+
+    def did_you_mean(self):
+        """{query, url} of the corrected search, or None."""
+        if not self._corrected:
             return None
-        return {"query": corrected, "url": _with(self.params, "q", corrected)}
+        return {"query": self._corrected, "url": _with(self.params, "q", self._corrected)}
 
     def challenge_offer(self):
         """For a search about a challenge not yet chosen and with published practices:
@@ -279,9 +284,11 @@ class CatalogueQuery:
         challenges; only an offered challenge is counted (one small query)."""
         if not self.query:
             return None
-        offer = challenge_offer(
-            self.query, challenge_texts(), exclude=self.selected.get("challenge", [])
-        )
+        texts, chosen = challenge_texts(), self.selected.get("challenge", [])
+        offer = challenge_offer(self.query, texts, exclude=chosen)
+        if offer is None and self._corrected:
+            # "cyber securty" is about Cyber security too.
+            offer = challenge_offer(self._corrected, texts, exclude=chosen)
         if offer is None:
             return None
         slug, name = offer
@@ -291,16 +298,35 @@ class CatalogueQuery:
         return {"name": name, "count": count, "url": _with(QueryDict(), "challenge", slug)}
 
     def suggestions(self):
-        """For an empty result: which single filter to drop, and what it would show (one count
-        each)."""
+        """For an empty result, the nearest changes that show practices: which single filter to
+        drop; when dropping any one still shows nothing, which one to keep alone. Each
+        {label, count, url, is_only}; counted on the catalogue index, no query."""
+        names = [*self.selected, "q"] if self.query else list(self.selected)
         suggestions = []
-        for name in [*self.selected, "q"] if self.query else self.selected:
+        for name in names:
             count = self._matching(without=name).bit_count()
             if count:
-                label = self.filter.filters[name].label
-                url = _without(self.params, name)
-                suggestions.append({"label": label, "count": count, "url": url})
+                suggestions.append(self._suggestion(name, count, _without(self.params, name)))
+        if suggestions or len(names) < 3:
+            # With two filters, keeping one alone is dropping the other.
+            return suggestions
+        for name in names:
+            if name == "q":
+                count = self._index.matching({}, self._search[1]).bit_count()
+            else:
+                count = self._index.matching({name: self.selected[name]}).bit_count()
+            if count:
+                params = self.params.copy()
+                for other in names:
+                    if other != name:
+                        params.pop(other, None)
+                url = _without(params, "page")
+                suggestions.append(self._suggestion(name, count, url, is_only=True))
         return suggestions
+
+    def _suggestion(self, name, count, url, *, is_only=False):
+        label = self.filter.filters[name].label
+        return {"label": label, "count": count, "url": url, "is_only": is_only}
 
 
 _LETTERS = re.compile(r"[^\W\d_]+")

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,7 +143,11 @@ def _report_form(request, event):
     if request.method != "POST":
         if (kept := _kept_report(request)) is not None:
             return _render_kept(request, event, kept)
-        return _render_form(request, ReportForm(event), token=uuid.uuid4())
+        report = ReportForm(event)
+        if event.pk and event.status == Status.DRAFT and request.GET.get("check") == "review":
+            # Submitted from the list of one's reports and refused (event_submit).
+            report.add_stored_problems(services.event_report_problems(event=event))
+        return _render_form(request, report, token=uuid.uuid4())
     action = request.POST.get("action", "draft")
     token = _creation_token(request.POST.get("token")) if event.pk is None else None
     if action == "add-practice":
@@ -271,9 +276,10 @@ def event_submit(request, slug):
     except TransitionRefused as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect("editor:my-reports")
-    except services.ReportIncomplete as incomplete:
-        messages.error(request, _incomplete_message(incomplete))
-        return redirect("editor:event-edit", slug=event.slug)
+    except services.ReportIncomplete:
+        # The edit page lists every problem, each linked to its field, as a submit from there.
+        messages.error(request, _("The report is not complete yet: fix what is listed below."))
+        return redirect(reverse("editor:event-edit", args=[event.slug]) + "?check=review")
     messages.success(request, _("“%(item)s” was submitted for review.") % {"item": event})
     return redirect("editor:my-reports")
 

@@ -627,6 +627,7 @@ class PracticeForm(ReportPartForm):
             "title": _("A short name for what was done, such as “Open budget portal”."),
             "description": _("The steps the city took, who took them and with what means."),
             "results": _("What changed because of it, with figures where the source has them."),
+            "lessons": _("What worked, what did not, and what others can take from it."),
             "cities": _(
                 "Of a city practice, the cities that did it; of a presentation or a "
                 "recommendation, those that presented it. Never a city that was only in the "
@@ -746,11 +747,22 @@ class ReportForm:
         values["cities"] = bool(values.get("cities")) or any(new_city_names)
         _add_missing(self.event_form, workflow.missing(values, workflow.EVENT_REQUIREMENTS))
 
+    def add_stored_problems(self, problems: list[services.Problem]) -> None:
+        """Show what the stored report lacks for review (services.event_report_problems) as the
+        errors of its fields and in the summary, as a submit from the form does: for a report
+        submitted from the list of one's reports. The form stays unbound."""
+        practice_forms = {form.instance.pk: form for form in self.practice_formset.initial_forms}
+        for problem in problems:
+            if problem.field == "practices":
+                self.report_gaps.append(problem.message)
+                continue
+            is_event = isinstance(problem.item, Event)
+            form = self.event_form if is_event else practice_forms[problem.item.pk]
+            form.errors.setdefault(problem.field, form.error_class()).append(problem.message)
+
     def error_summary(self) -> list[tuple[str, str, str]]:
         """Every error on the page as (anchor, where, message), for the list at the top; `where`
         names the section as its heading does, then the field."""
-        if not (self.event_form.is_bound and self.practice_formset.is_bound):
-            return []
         labelled = [(self.event_form, None)]
         labelled += [
             (form, gettext("Participating cities, new city %(number)s") % {"number": n})
@@ -930,6 +942,7 @@ EVENT_SECTIONS = {
     "new_source_title": _("Challenges and report"),
     "new_source_url": _("Challenges and report"),
     "source_quote": _("Challenges and report"),
+    **dict.fromkeys(TRANSLATION_FIELDS, _("Title and summary in other languages")),
 }
 
 

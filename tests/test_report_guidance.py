@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from cases import workflow
-from cases.forms import EventForm, NewCityForm, PracticeForm
+from cases.forms import EventForm, NewCityForm, PersonForm, PracticeForm
 from cases.models import Event, Status
 
 from .editor_helpers import complete_practice_row, complete_submission, make_report, report_data
@@ -127,6 +127,36 @@ def test_saving_a_public_report_lists_every_problem_in_one_round_too(client):
     assert "Practices shared, practice 1: Summary: Write a summary." in lines
 
 
+def test_submitting_from_my_reports_lists_every_problem_on_the_form_linked_to_its_field(
+    client, editor
+):
+    data = report_data(title="Talk", action="draft", starts_on="2025-07-08")
+    data["practices-TOTAL_FORMS"] = "1"
+    data["practices-0-title"] = "Open data portal"
+    client.post(CREATE, data)
+    event = Event.objects.get()
+    edit = reverse("editor:event-edit", args=[event.slug])
+    response = client.post(reverse("editor:event-submit", args=[event.slug]))
+    assertRedirects(response, f"{edit}?check=review")
+    response = client.get(f"{edit}?check=review")
+    assert summary_lines(response) == [
+        "The event: Format: Say what kind of event it was.",
+        "Challenges and report: Report: Write the report of the event.",
+        "Participating cities: Name at least one participating city.",
+        "Challenges and report: Challenges raised: Pick at least one challenge raised.",
+        "Practices shared, practice 1: Summary: Write a summary.",
+        "Practices shared, practice 1: What was done: Describe what was done.",
+        "Practices shared, practice 1: Challenges it addresses: Pick at least one challenge "
+        "it addresses.",
+        "Practices shared, practice 1: Cities behind it: Name at least one city behind it.",
+    ]
+    assertContains(response, '<a href="#field-practices-0-summary">')
+    assert "Write a summary." in field_block(response.content.decode(), "practices-0-summary")
+    assert Event.objects.get().status == Status.DRAFT
+    # The edit page alone, as after a save, lists nothing.
+    assertNotContains(client.get(edit), 'id="error-summary"')
+
+
 def test_a_draft_is_held_to_its_field_errors_only(client, editor):
     response = client.post(CREATE, report_data(title="", action="draft"))
     assert summary_lines(response) == ["The event: Title: This field is required."]
@@ -137,6 +167,13 @@ def test_a_new_city_error_names_its_section(client, editor):
     data["new_cities-0-name"] = "Dschang"
     lines = summary_lines(client.post(CREATE, data))
     assert lines == ["Participating cities, new city 1: Country: Choose the country of this city."]
+
+
+def test_an_error_on_a_translated_title_names_the_section_of_other_languages(client, editor):
+    data = report_data(title="Roundtable", action="draft")
+    data["title_fr"] = "x" * 301
+    [line] = summary_lines(client.post(CREATE, data))
+    assert line.startswith("Title and summary in other languages: Title in French: ")
 
 
 def test_the_summary_links_to_its_fields_and_the_page_loads_the_focus_script(client, editor):
@@ -158,7 +195,7 @@ def words(text):
     return {word for word in re.findall(r"[a-z]+", str(text).lower()) if word not in FILLER}
 
 
-@pytest.mark.parametrize("form_class", [EventForm, PracticeForm, NewCityForm])
+@pytest.mark.parametrize("form_class", [EventForm, PracticeForm, NewCityForm, PersonForm])
 def test_every_help_text_says_more_than_its_label(form_class):
     form = form_class()
     for name, field in form.fields.items():

@@ -4,6 +4,7 @@ on SQLite and, with DATABASE_URL, on PostgreSQL."""
 
 import io
 import json
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,9 +12,11 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains
 
 from cases.catalogue import ANY_WORD_BELOW
-from cases.models import SearchWord, Status
+from cases.models import GoodPractice, SearchWord, Status
 from cases.relevance import answer, load_questions, relevant_slugs
 from cases.search import parse_question, practice_refresh_search
+from cases.stop_words import STOP_WORDS
+from challenges.models import Challenge
 
 from .factories import make_challenge
 from .test_search import found, searchable
@@ -152,6 +155,12 @@ def test_a_question_about_a_challenge_offers_it(client, silos):
     )
 
 
+def test_a_misspelt_question_about_a_challenge_offers_it_too(client, silos):
+    response = client.get(URL, {"q": "break silos between departmints"})
+    assert response.context["did_you_mean"]["query"] == "break silos between departments"
+    assert response.context["challenge_offer"]["name"] == "Silos between city departments"
+
+
 def test_a_question_about_something_else_offers_no_challenge(client, silos):
     searchable(title="Budget pooling")
     assert client.get(URL, {"q": "budget pooling"}).context["challenge_offer"] is None
@@ -176,6 +185,21 @@ def test_a_page_without_results_keeps_its_filters_and_suggests_changes(client):
     assertContains(response, 'name="tag" value="finance" checked')
     assertContains(response, "Without search: 1 practice")
     assertContains(response, 'Did you mean <a href="?tag=finance&amp;q=governance">')
+
+
+def test_when_dropping_one_filter_is_not_enough_the_page_offers_keeping_one(client):
+    searchable(title="Budget pooling", kind="city_practice")
+    searchable(title="Shared buses", tags=["finance"], kind="city_presentation")
+    searchable(title="Open data", kind="recommendation")
+    searchable(title="Open maps", kind="recommendation")
+    params = {"q": "budget", "tag": "finance", "kind": "recommendation"}
+    response = client.get(URL, params)
+    assert not response.context["page"].object_list
+    assertContains(response, "Dropping one filter is not enough. Try keeping only one:")
+    assertContains(response, '<a href="?q=budget">Only search: 1 practice</a>', html=True)
+    assertContains(response, '<a href="?tag=finance">Only tag: 1 practice</a>', html=True)
+    only_kind = '<a href="?kind=recommendation">Only kind of record: 2 practices</a>'
+    assertContains(response, only_kind, html=True)
 
 
 def test_searching_with_any_word_and_a_typo_stays_within_its_queries(
@@ -231,6 +255,25 @@ def test_the_relevance_set_has_30_questions_whose_answers_exist(seeded):
         assert relevant_slugs(entry), entry["question"]
 
 
+def _content_words(text):
+    return {word for word in re.findall(r"[a-z]+", text.lower()) if word not in STOP_WORDS}
+
+
+def test_no_question_is_copied_from_the_title_of_its_answer(seeded):
+    """Officials type their own words: at most two thirds of a question's words may be in the
+    title of a practice or the name of the challenge that answers it."""
+    for entry in load_questions():
+        words = _content_words(entry["question"])
+        titles = GoodPractice.objects.filter(slug__in=entry.get("practices", []))
+        names = [*titles.values_list("title", flat=True)]
+        names += Challenge.objects.filter(slug=entry.get("challenge")).values_list(
+            "name", flat=True
+        )
+        for name in names:
+            shared = words & _content_words(name)
+            assert len(shared) <= len(words) * 2 / 3, (entry["question"], name)
+
+
 def test_mrr_at_5_on_the_seed_catalogue_is_at_least_0_7(seeded):
     out = io.StringIO()
     call_command("evaluate_search", "--fail-under", "0.7", stdout=out)
@@ -263,3 +306,10 @@ def test_pinned_questions_find_a_relevant_practice_first(seeded, question):
     entry = next(entry for entry in load_questions() if entry["question"] == question)
     result = answer(entry)
     assert result.rank == 1, result.found
+
+
+def test_the_relevance_set_measures_what_a_reader_gets(client, seeded):
+    for entry in load_questions()[:6]:
+        page = client.get(URL, {"q": entry["question"]}).context["page"]
+        shown = [practice.slug for practice in page.object_list[:5]]
+        assert answer(entry).found == shown, entry["question"]

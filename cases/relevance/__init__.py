@@ -9,6 +9,7 @@ measured is what readers get.
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlencode
 
 from django.http import QueryDict
 
@@ -45,7 +46,8 @@ def relevant_slugs(entry: dict) -> set[str]:
 
 
 def answer(entry: dict) -> Answer:
-    catalogue = CatalogueQuery.from_get(QueryDict(mutable=True) | {"q": entry["question"]})
+    # A QueryDict, as request.GET is (`QueryDict() | {...}` would be a plain dict).
+    catalogue = CatalogueQuery.from_get(QueryDict(urlencode({"q": entry["question"]})))
     page = catalogue.page(1)
     found = [practice.slug for practice in page.object_list[:CUTOFF]]
     relevant = relevant_slugs(entry)

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENS = [(1280, 800), (390, 844)]
+SCREENS = [(1280, 800), (390, 844), (320, 640)]
 
 
 @pytest.fixture
@@ -38,6 +38,9 @@ def test_my_city_first_then_the_answer_in_view_after_each_press(seeded, page, wi
     heading = page.locator("#peer-results-heading")
     expect(heading).to_contain_text("cities facing these challenges")
     assert in_view(page, heading)
+    # The answer itself, not only its heading: the first peer's name is on the first screen.
+    first_peer = page.locator("#results .card-title").first
+    assert in_view(page, first_peer)
     expect(page.locator("#results")).not_to_contain_text("Berlin,")
     # Untick one of Berlin's challenges and ask again: the button is reached without scrolling
     # the list on a desktop, and the new answer is in view.
@@ -50,3 +53,4 @@ def test_my_city_first_then_the_answer_in_view_after_each_press(seeded, page, wi
     button.click()
     expect(page).to_have_url(re.compile(r"/peers/\?.*city=berlin.*#answer$"))
     assert in_view(page, page.locator("#peer-results-heading"))
+    assert in_view(page, first_peer)
