@@ -368,7 +368,9 @@ def _peer_evidence(index, peers, by_id):
     }
     events = Event.objects.only("title", "slug", "starts_on").in_bulk(event_ids)
     by_title = sorted(events.values(), key=lambda event: (event.title, event.pk))
-    newest_first = sorted(events.values(), key=lambda event: (*_newest_first(event), event.pk))
+    newest_first = sorted(
+        events.values(), key=lambda event: (*_newest_first(event), event.title, event.pk)
+    )
     found = {}
     for city in peers:
         taken_part = [event for event in by_title if city.pk in index.events.cities[event.pk]]
