@@ -78,6 +78,19 @@ def places_of(bits, start=0, stop=None):
     return found
 
 
+def few_places_of(bits):
+    """The set bits of `bits`, lowest first, one big-int step per bit: faster than places_of()
+    when a few bits are set in a long int (the practices of one city about one challenge)."""
+    if bits.bit_count() > 64:
+        return places_of(bits)
+    found = []
+    while bits:
+        lowest = bits & -bits
+        found.append(lowest.bit_length() - 1)
+        bits ^= lowest
+    return found
+
+
 # The facet of a value's parent: a challenge's theme, a city's country, a country's region.
 PARENT = {"challenge": "theme", "city": "country", "country": "region"}
 _RECORDS = " UNION ALL ".join(
@@ -327,7 +340,7 @@ class CatalogueIndex:
         """The first `count` set places of `bits` by title (then id)."""
         if count <= 0 or not bits:
             return []
-        return heapq.nsmallest(count, places_of(bits), key=self.title_rank.__getitem__)
+        return heapq.nsmallest(count, few_places_of(bits), key=self.title_rank.__getitem__)
 
     def bits_of(self, practice_ids):
         return bitset(self.place[pk] for pk in practice_ids if pk in self.place)
