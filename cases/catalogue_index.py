@@ -231,6 +231,7 @@ class CatalogueIndex:
     about: dict = field(default_factory=dict)
     events: EventLinks = field(default_factory=EventLinks)
     title_rank: list = field(default_factory=list)  # place -> its rank in by_title
+    cities: dict = field(default_factory=dict)  # city id -> (name, slug, region)
     cache_version: int | None = None  # the cache's catalogue version when last checked
     _own_challenges: dict | None = None
 
@@ -293,6 +294,10 @@ class CatalogueIndex:
             about=_bitsets(about),
             events=events,
             title_rank=title_rank,
+            cities={
+                pk: (name, slug, records["country"].get(country, (None, None, ""))[2])
+                for pk, (slug, name, country) in records["city"].items()
+            },
         )
 
     # Cities and their challenges: the city pages, the peer finder, open challenges, the map.

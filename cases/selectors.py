@@ -267,19 +267,24 @@ def cities_with_practice_counts():
     )
 
 
-def rank_cities(facing, *, region="", exclude=None, limit):
+def rank_cities(index, facing, *, region="", exclude=None, limit):
     """Cities by how many challenges they face, most first, then by name (in the region, if
-    given, never `exclude`): `facing` is {city id: ids of the challenges it faces}.
+    given, never `exclude`): `facing` is {city id: ids of the challenges it faces}. Ranked on
+    the names the catalogue index keeps; one query reads the first `limit`.
 
-    Each city gets `shared_challenge_ids`. One query.
+    Each city gets `shared_challenge_ids`.
     """
-    cities = City.objects.filter(pk__in=facing.keys() - {exclude}).select_related("country")
-    if region:
-        cities = cities.filter(country__region=region)
-    ranked = sorted(cities, key=lambda city: (-len(facing[city.pk]), city.name, city.slug))
-    for city in ranked[:limit]:
+    candidates = [
+        city
+        for city in facing.keys() - {exclude}
+        if city in index.cities and (not region or index.cities[city][2] == region)
+    ]
+    ranked = sorted(candidates, key=lambda city: (-len(facing[city]), *index.cities[city][:2]))
+    cities = City.objects.select_related("country").in_bulk(ranked[:limit])
+    peers = [cities[pk] for pk in ranked[:limit] if pk in cities]
+    for city in peers:
         city.shared_challenge_ids = facing[city.pk]
-    return ranked[:limit]
+    return peers
 
 
 def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT):
@@ -298,7 +303,7 @@ def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT
     index = catalogue_index()
     by_id = {challenge.pk: challenge for challenge in challenges}
     facing = index.cities_facing(set(by_id))
-    peers = rank_cities(facing, region=region, exclude=exclude and exclude.pk, limit=limit)
+    peers = rank_cities(index, facing, region=region, exclude=exclude and exclude.pk, limit=limit)
     evidence = _peer_evidence(index, peers, by_id)
     mentioned = set()
     for city in peers:
