@@ -7,7 +7,8 @@ result counts, the catalogue version; with BENCH_COLD_INDEX=1 the catalogue inde
 times Django's test client with production settings (DEBUG off), one request at a time: what
 one worker spends on a first reader, without the HTTP hop (about 1 ms). Prints one line per
 page: p50 and min in ms, and the SQL queries of the last request. The demo data must be there
-(`manage.py generate_demo_data --tier M`).
+(`manage.py generate_demo_data --tier M`). BENCH_ONLY="home,map" measures only the pages whose
+names start so.
 """
 
 import os
@@ -74,11 +75,15 @@ def pages():
         "deep page (90 %)": f"/practices/?page={deep_page}",
         "practice detail": practice.get_absolute_url(),
         "city page": city.get_absolute_url(),
+        "peer finder": f"/peers/?challenge={challenge}",
         "peer finder, two challenges": (
             f"/peers/?challenge={challenges[0].slug}&challenge={challenges[1].slug}"
         ),
         "API, practices filtered + searched": f"/api/practices/?challenge={challenge}&q={common}",
         "feed, one challenge": f"/feeds/practices/?challenge={challenge}",
+        "map": "/map/",
+        "map, 1 challenge": f"/map/?challenge={challenge}",
+        "open challenges": "/challenges/open/",
     }
 
 
@@ -109,6 +114,9 @@ def main():
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 7
     client = Client()
     urls = pages()
+    only = os.environ.get("BENCH_ONLY")
+    if only:
+        urls = {name: url for name, url in urls.items() if name.startswith(tuple(only.split(",")))}
     for url in urls.values():
         client.get(url)  # warm the process: templates, content types
     count = GoodPractice.objects.published().count()

@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 
@@ -32,11 +32,13 @@ from .caching import catalogue_version
 from .models import (
     PUBLIC_STATUSES,
     CatalogueState,
+    CityRole,
     GoodPractice,
     Kind,
     PracticeChallenge,
     PracticeCity,
     Region,
+    Status,
     TaggedPractice,
 )
 
@@ -82,6 +84,19 @@ def places_of(bits, start=0, stop=None):
     return found
 
 
+def few_places_of(bits):
+    """The set bits of `bits`, lowest first, one big-int step per bit: faster than places_of()
+    when a few bits are set in a long int (the practices of one city about one challenge)."""
+    if bits.bit_count() > 64:
+        return places_of(bits)
+    found = []
+    while bits:
+        lowest = bits & -bits
+        found.append(lowest.bit_length() - 1)
+        bits ^= lowest
+    return found
+
+
 # The facet of a value's parent: a challenge's theme, a city's country, a country's region.
 PARENT = {"challenge": "theme", "city": "country", "country": "region"}
 _RECORDS = " UNION ALL ".join(
@@ -91,7 +106,12 @@ _RECORDS = " UNION ALL ".join(
         "SELECT 'tag', id, slug, name, NULL FROM taggit_tag",
         "SELECT 'city', id, slug, name, CAST(country_id AS TEXT) FROM cases_city",
         "SELECT 'country', id, slug, name, region FROM cases_country",
-        "SELECT 'event', id, slug, title, NULL FROM cases_event WHERE status IN (%s, %s)",
+        # Every event with its status (the event facet counts public ones only), and the events'
+        # cities and challenges (city pages, the peer finder, the map, open challenges).
+        "SELECT 'event', id, slug, title, status FROM cases_event",
+        "SELECT 'event city', event_id, NULL, NULL, CAST(city_id AS TEXT) FROM cases_event_cities",
+        "SELECT 'event challenge', event_id, NULL, NULL, CAST(challenge_id AS TEXT)"
+        " FROM cases_event_challenges",
     ]
 )
 
@@ -99,22 +119,57 @@ _RECORDS = " UNION ALL ".join(
 PracticeEvent = GoodPractice.events.through
 
 
+@dataclass
+class EventLinks:
+    """Every event's status, cities (took part or presented) and challenges, by event id."""
+
+    status: dict = field(default_factory=dict)
+    cities: dict = field(default_factory=lambda: defaultdict(set))
+    challenges: dict = field(default_factory=lambda: defaultdict(set))
+    of_city: dict = field(default_factory=lambda: defaultdict(set))  # city id -> event ids
+    # City id -> the challenges of the published events it took part in or presented at.
+    raised: dict = field(default_factory=lambda: defaultdict(set))
+
+    def is_published(self, event_id):
+        return self.status.get(event_id) == Status.PUBLISHED
+
+    def link_cities(self):
+        """Fill `of_city` and `raised` from `cities` and `challenges`."""
+        for event, cities in self.cities.items():
+            for city in cities:
+                self.of_city[city].add(event)
+                if self.is_published(event):
+                    self.raised[city] |= self.challenges.get(event, set())
+
+
 def _records():
-    """{facet: {id: (slug, name, parent id or region)}} of every value a link can name: one
-    query over the small tables (challenges, themes, tags, cities, countries, public events)."""
+    """{facet: {id: (slug, name, parent id or region)}} of every value a link can name, and the
+    events' links: one query over the small tables (challenges, themes, tags, cities,
+    countries, events, the events' cities and challenges)."""
     records = {facet: {} for facet in FACETS}
+    events = EventLinks()
     with connection.cursor() as cursor:
-        cursor.execute(_RECORDS, list(PUBLIC_STATUSES))
+        cursor.execute(_RECORDS)
         for facet, pk, slug, name, parent in cursor.fetchall():
-            # Parents come as text (a region is one): ids back to numbers.
-            if parent is not None and facet in ("challenge", "city"):
-                parent = int(parent)
-            records[facet][pk] = (slug, name, parent)
+            if facet == "event city":
+                events.cities[pk].add(int(parent))
+            elif facet == "event challenge":
+                events.challenges[pk].add(int(parent))
+            elif facet == "event":
+                events.status[pk] = parent
+                if parent in PUBLIC_STATUSES:
+                    records[facet][pk] = (slug, name, None)
+            else:
+                # Parents come as text (a region is one): ids back to numbers.
+                if parent is not None and facet in ("challenge", "city"):
+                    parent = int(parent)
+                records[facet][pk] = (slug, name, parent)
     # A country's parent is its region, named by the site.
     records["region"] = {
         value: (value, label, None) for value, label in CHOICE_NAMES["region"].items()
     }
-    return records
+    events.link_cities()
+    return records, events
 
 
 def _grouped(pairs, place):
@@ -139,6 +194,30 @@ def _merge(values, names, records, facet, key, bits):
         _merge(values, names, records, PARENT[facet], parent, bits)
 
 
+def _city_groups(links, place, recommendations):
+    """{city id: [places]} of the published practices naming each city in any role, and of those
+    it did, presented (recommendations left out: advice is never what a city did) or is the
+    subject of, from (practice id, city id, role) links."""
+    named, did, presented, about = (defaultdict(list) for _ in range(4))
+    by_role = {CityRole.DID.value: did, CityRole.PRESENTED.value: presented}
+    subject = CityRole.SUBJECT.value
+    get = place.get
+    for practice_id, city_id, role in links:
+        where = get(practice_id)
+        if where is None:
+            continue
+        named[city_id].append(where)
+        if role == subject:
+            about[city_id].append(where)
+        elif role in by_role and where not in recommendations:
+            by_role[role][city_id].append(where)
+    return named, did, presented, about
+
+
+def _bitsets(groups):
+    return {key: bitset(places) for key, places in groups.items()}
+
+
 @dataclass
 class CatalogueIndex:
     version: int
@@ -148,7 +227,19 @@ class CatalogueIndex:
     everything: int  # every place
     values: dict  # {facet: {slug: bitset}}
     names: dict  # {facet: {slug: name}}
+    # {"challenge" | "tag" | "city" | "event": {id: bitset}}: a city's practices name it in any
+    # role; an event's were shared at it, whatever its status.
+    by_id: dict = field(default_factory=dict)
+    # {city id: bitset} of the practices it did, presented (neither holds a recommendation) or
+    # is the subject of.
+    did: dict = field(default_factory=dict)
+    presented: dict = field(default_factory=dict)
+    about: dict = field(default_factory=dict)
+    events: EventLinks = field(default_factory=EventLinks)
+    title_rank: list = field(default_factory=list)  # place -> its rank in by_title
+    cities: dict = field(default_factory=dict)  # city id -> (name, slug, region)
     cache_version: int | None = None  # the cache's catalogue version when last checked
+    _own_challenges: dict | None = None
 
     @classmethod
     def build(cls, version):
@@ -165,32 +256,36 @@ class CatalogueIndex:
         ids = [rows[rank][0] for rank in newest_first]
         place = {pk: index for index, pk in enumerate(ids)}
         by_title = [place[row[0]] for row in rows]
-        records = _records()
+        title_rank = [0] * len(ids)
+        for rank, where in enumerate(by_title):
+            title_rank[where] = rank
+        records, events = _records()
         values = {facet: {} for facet in FACETS}
         names = {facet: {} for facet in FACETS}
         for facet, column in (("kind", 1), ("stage", 2)):
             for value, places in _grouped(((row[0], row[column]) for row in rows), place).items():
                 values[facet][value] = bitset(places)
                 names[facet][value] = CHOICE_NAMES[facet].get(value, value)
+        recommendations = {place[row[0]] for row in rows if row[1] == Kind.RECOMMENDATION}
+        city_links = PracticeCity.objects.values_list("goodpractice_id", "city_id", "role")
+        named, did, presented, about = _city_groups(city_links, place, recommendations)
         # Link tables read as pairs of ids, no join; a theme, country or region is the union of
         # its challenges', cities' or countries' sets.
-        links = [
-            ("challenge", PracticeChallenge.objects.values_list("goodpractice_id", "challenge_id")),
-            ("tag", TaggedPractice.objects.values_list("content_object_id", "tag_id")),
-            ("city", PracticeCity.objects.values_list("goodpractice_id", "city_id")),
-            (
-                "event",
-                GoodPractice.events.through.objects.values_list("goodpractice_id", "event_id"),
-            ),
-        ]
-        for facet, pairs in links:
-            for value_id, places in _grouped(pairs, place).items():
+        links = {
+            "challenge": PracticeChallenge.objects.values_list("goodpractice_id", "challenge_id"),
+            "tag": TaggedPractice.objects.values_list("content_object_id", "tag_id"),
+            "event": PracticeEvent.objects.values_list("goodpractice_id", "event_id"),
+        }
+        by_id = {facet: _bitsets(_grouped(pairs, place)) for facet, pairs in links.items()}
+        by_id["city"] = _bitsets(named)
+        for facet, bitsets in by_id.items():
+            for value_id, bits in bitsets.items():
                 if value_id in records[facet]:  # events: public ones only
                     slug, name, parent = records[facet][value_id]
-                    values[facet][slug] = bitset(places)
+                    values[facet][slug] = bits
                     names[facet][slug] = name
                     if parent is not None:
-                        _merge(values, names, records, PARENT[facet], parent, values[facet][slug])
+                        _merge(values, names, records, PARENT[facet], parent, bits)
         return cls(
             version=version,
             ids=ids,
@@ -199,7 +294,64 @@ class CatalogueIndex:
             everything=(1 << len(ids)) - 1,
             values=values,
             names=names,
+            by_id=by_id,
+            did=_bitsets(did),
+            presented=_bitsets(presented),
+            about=_bitsets(about),
+            events=events,
+            title_rank=title_rank,
+            cities={
+                pk: (name, slug, records["country"].get(country, (None, None, ""))[2])
+                for pk, (slug, name, country) in records["city"].items()
+            },
         )
+
+    # Cities and their challenges: the city pages, the peer finder, open challenges, the map.
+
+    def own(self, city_id):
+        """Places of the published practices the city did or presented, recommendations left
+        out (PracticeCity.objects.own())."""
+        return self.did.get(city_id, 0) | self.presented.get(city_id, 0)
+
+    def practices_of_city(self, city_id):
+        """Places of the published practices naming the city in any role, and of those shared
+        at the events it took part in or presented at (cases.selectors.practices_of_city)."""
+        bits = self.by_id["city"].get(city_id, 0)
+        for event in self.events.of_city.get(city_id, ()):
+            bits |= self.by_id["event"].get(event, 0)
+        return bits
+
+    def own_challenges(self):
+        """{city id: {challenge ids}} of the published practices each city did or presented:
+        worked out on first use (a big-int AND per city and challenge), then kept."""
+        if self._own_challenges is None:
+            challenges = self.by_id["challenge"].items()
+            self._own_challenges = {
+                city: {challenge for challenge, bits in challenges if own & bits}
+                for city in self.did.keys() | self.presented.keys()
+                for own in [self.own(city)]
+            }
+        return self._own_challenges
+
+    def challenges_faced_by(self, city_id):
+        """Ids of the challenges of the city's own published practices and of the published
+        events it took part in or presented at."""
+        return self.own_challenges().get(city_id, set()) | self.events.raised.get(city_id, set())
+
+    def cities_facing(self, challenge_ids):
+        """{city id: the challenges of `challenge_ids` it faces}, for the cities facing any."""
+        facing = defaultdict(set)
+        for sets in (self.own_challenges(), self.events.raised):
+            for city, challenges in sets.items():
+                if shared := challenges & challenge_ids:
+                    facing[city] |= shared
+        return facing
+
+    def first_by_title(self, bits, count):
+        """The first `count` set places of `bits` by title (then id)."""
+        if count <= 0 or not bits:
+            return []
+        return heapq.nsmallest(count, few_places_of(bits), key=self.title_rank.__getitem__)
 
     def matching(self, selected, search=None, *, without=None):
         """The places matching every selected facet but `without` (OR within a facet), and the

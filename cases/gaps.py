@@ -13,10 +13,11 @@ that is where cities facing the same problem most need to find each other.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from challenges.models import Challenge
 
+from .catalogue_index import catalogue_index
 from .models import City, EventCity, PracticeCity, Status
 
 # Open: at least this many cities raised it (one city alone has no one to find)...
@@ -101,7 +102,8 @@ class ChallengePicture:
 
 
 def challenge_pictures():
-    """(open challenges, the other challenges): three queries for the whole vocabulary.
+    """(open challenges, the other challenges): two queries for the whole vocabulary, and the
+    catalogue index (cases/catalogue_index.py).
 
     Open challenges come first by gap (cities that raised it less cities with a practice), then
     by fewest cities with a practice, then by name; the others by name.
@@ -120,15 +122,11 @@ def challenge_pictures():
     )
     for challenge_id, city, _slug, country in raising:
         pictures[challenge_id].raising_cities.append((city, country))
-    doer_counts = (
-        _own_links()
-        .filter(goodpractice__challenges__isnull=False)
-        .values("goodpractice__challenges")
-        .annotate(count=Count("city", distinct=True))
-        .order_by()
-    )
-    for row in doer_counts:
-        pictures[row["goodpractice__challenges"]].doers = row["count"]
+    # Which cities have a practice of their own for each challenge: the catalogue index.
+    for challenges in catalogue_index().own_challenges().values():
+        for challenge_id in challenges:
+            if challenge_id in pictures:
+                pictures[challenge_id].doers += 1
     open_ones = sorted(
         (picture for picture in pictures.values() if picture.is_open),
         key=lambda picture: (-picture.gap, picture.doers, picture.challenge.name),

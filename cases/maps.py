@@ -9,16 +9,16 @@ from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 
-from django.db.models import Count
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils.translation import ngettext
 
 from challenges.models import Challenge
 
-from .filters import MAX_VALUES_PER_FILTER, PracticeFilter, SlugListField
+from .catalogue_index import catalogue_index
+from .filters import MAX_VALUES_PER_FILTER, SlugListField
 from .geo import to_frame
-from .models import EventCity, GoodPractice, Kind, Region, Status
+from .models import City, Kind, Region
 
 # About 20 KB of path data, read once per process.
 WORLD = json.loads((Path(__file__).parent / "data" / "world.json").read_text())
@@ -79,13 +79,12 @@ class MapFilters:
     def region_names(self):
         return [Region(value).label for value in self.regions]
 
-    def query(self, *, with_regions=True):
-        """The same filters as a QueryDict, for PracticeFilter and for links to the catalogue."""
+    def query(self):
+        """The same filters as a QueryDict, for links to the catalogue."""
         query = QueryDict(mutable=True)
         query.setlist("kind", self.kinds)
         query.setlist("challenge", self.challenge_slugs)
-        if with_regions:
-            query.setlist("region", self.regions)
+        query.setlist("region", self.regions)
         return query
 
 
@@ -125,66 +124,41 @@ class MapCity:
         ) % {"city": self.name, "country": self.country, "count": self.practice_count}
 
 
-# What a MapCity is made from, in its field order.
-CITY_COLUMNS = [
-    "city__name",
-    "city__slug",
-    "city__country__name",
-    "city__latitude",
-    "city__longitude",
-]
-
-
-def _matching_practices(filters):
-    return PracticeFilter(
-        filters.query(with_regions=False), queryset=GoodPractice.objects.published()
-    ).qs
-
-
-def map_cities(filters: MapFilters) -> list[MapCity]:
-    """Cities with published practices that match the filters, busiest first: one query.
+def map_cities(filters: MapFilters) -> tuple[list[MapCity], list[MapCity]]:
+    """(cities with published practices that match the filters, busiest first; the other
+    cities that took part in published events where such practices were shared, by name, with
+    `event_count`): one query for the cities, counted in the catalogue index.
 
     A city's count is what the catalogue shows for the same filters plus that city. With a
     region, only the cities in it are shown (a practice may name cities in several regions);
     for those, the catalogue's region filter adds nothing, so it is not applied twice.
+
+    The cities that only took part are drawn apart and never counted as practices: being in the
+    room where a practice was shared is not doing it (the catalogue does not count them for
+    the city either).
     """
-    practices = _matching_practices(filters)
-    links = GoodPractice.cities.through.objects.filter(goodpractice__in=practices.values("pk"))
+    index = catalogue_index()
+    chosen = {"kind": filters.kinds, "challenge": filters.challenge_slugs}
+    matching = index.matching({facet: values for facet, values in chosen.items() if values})
+    # Published events where matching practices were shared.
+    shared_at = {
+        event
+        for event, practices in index.by_id["event"].items()
+        if index.events.is_published(event) and practices & matching
+    }
+    cities = City.objects.order_by("name", "slug")
     if filters.regions:
-        links = links.filter(city__country__region__in=filters.regions)
-    rows = (
-        links.values_list(*CITY_COLUMNS)
-        # Distinct: a city that did and presented a practice is linked to it twice.
-        .annotate(practice_count=Count("goodpractice", distinct=True))
-        .order_by("-practice_count", "city__name", "city__slug")
-    )
-    return [MapCity(*row) for row in rows]
-
-
-def cities_that_took_part(filters: MapFilters, cities: list[MapCity]) -> list[MapCity]:
-    """Cities not in `cities` that took part in (or presented at) published events where
-    matching practices were shared, with `event_count`, by name: one query.
-
-    They are drawn apart and never counted as practices: being in the room where a practice
-    was shared is not doing it (the catalogue does not count them for the city either).
-    """
-    practices = _matching_practices(filters)
-    links = EventCity.objects.filter(
-        event__status=Status.PUBLISHED, event__practices__in=practices.values("pk")
-    )
-    if filters.regions:
-        links = links.filter(city__country__region__in=filters.regions)
-    rows = (
-        links.values_list(*CITY_COLUMNS)
-        .annotate(event_count=Count("event", distinct=True))
-        .order_by("city__name", "city__slug")
-    )
-    with_practices = {city.slug for city in cities}
-    return [
-        MapCity(*row[:5], practice_count=0, event_count=row[5])
-        for row in rows
-        if row[1] not in with_practices
-    ]
+        cities = cities.filter(country__region__in=filters.regions)
+    columns = ["pk", "name", "slug", "country__name", "latitude", "longitude"]
+    with_practices, took_part = [], []
+    for pk, *fields in cities.values_list(*columns):
+        practice_count = (index.by_id["city"].get(pk, 0) & matching).bit_count()
+        if practice_count:
+            with_practices.append(MapCity(*fields, practice_count=practice_count))
+        elif event_count := len(index.events.of_city.get(pk, set()) & shared_at):
+            took_part.append(MapCity(*fields, practice_count=0, event_count=event_count))
+    # Sorted is stable: cities with as many practices stay by name.
+    return sorted(with_practices, key=lambda city: -city.practice_count), took_part
 
 
 @dataclass

@@ -6,7 +6,7 @@ Views call these and render; nothing here knows about requests, forms or templat
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import groupby
+from itertools import groupby, islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -33,7 +33,6 @@ from .models import (
     GoodPractice,
     Organisation,
     Person,
-    PracticeChallenge,
     PracticeCity,
     Status,
     TaggedPractice,
@@ -113,24 +112,27 @@ def newest_practices(practices):
     return cards[:LISTED_PRACTICES], len(cards) > LISTED_PRACTICES
 
 
-def practices_of_city(city):
-    """Published practices the city did or presented, those about it, and those shared at the
-    events it took part in, each marked with `is_own` and `is_about` (False, False: shared at an
-    event it took part in). A city is never credited with what it only heard in the room."""
+def newest_practices_of_city(city):
+    """The newest LISTED_PRACTICES published practices the city did or presented, those about
+    it and those shared at the events it took part in, each marked with `is_own` and `is_about`
+    (False, False: shared at an event it took part in), and whether there are more: picked in
+    the catalogue index, then one query for their cards and its prefetches. A city is never
+    credited with what it only heard in the room, nor with a recommendation."""
     # A practice shared at an event the city took part in often names no city (the sources
     # credit "the cities present"), so it is listed for every city that was there, as such.
-    named = PracticeCity.objects.filter(city=city)
-    shared_at_its_events = GoodPractice.events.through.objects.filter(event__city_links__city=city)
-    own = PracticeCity.objects.own().filter(city=city, goodpractice=OuterRef("pk"))
-    about = named.filter(role=CityRole.SUBJECT, goodpractice=OuterRef("pk"))
-    return (
-        GoodPractice.objects.published()
-        .filter(
-            Q(pk__in=named.values("goodpractice_id"))
-            | Q(pk__in=shared_at_its_events.values("goodpractice_id"))
-        )
-        .annotate(is_own=Exists(own), is_about=Exists(about))
-    )
+    index = catalogue_index()
+    ids = index.page_ids(index.practices_of_city(city.pk), 0, LISTED_PRACTICES + 1)
+    shown = GoodPractice.objects.published().filter(pk__in=ids[:LISTED_PRACTICES])
+    cards = {card.pk: card for card in practice_cards(shown)}
+    own, about = index.own(city.pk), index.about.get(city.pk, 0)
+    practices = []
+    for pk in ids[:LISTED_PRACTICES]:
+        if pk in cards:
+            place = index.place[pk]
+            cards[pk].is_own = bool(own >> place & 1)
+            cards[pk].is_about = bool(about >> place & 1)
+            practices.append(cards[pk])
+    return practices, len(ids) > LISTED_PRACTICES
 
 
 def city_links_by_city(links):
@@ -210,10 +212,14 @@ def published_practice_count(challenge_slug):
 
 
 def themes_with_counts():
-    """Themes with their challenges, each with `practice_count` (published): two queries."""
-    published = Q(practices__status=Status.PUBLISHED)
-    challenges = Challenge.objects.annotate(practice_count=Count("practices", filter=published))
-    return Theme.objects.prefetch_related(Prefetch("challenges", queryset=challenges))
+    """Themes with their challenges, each with `practice_count` (published, counted in the
+    catalogue index): two queries."""
+    addressing = catalogue_index().by_id["challenge"]
+    themes = list(Theme.objects.prefetch_related("challenges"))
+    for theme in themes:
+        for challenge in theme.challenges.all():
+            challenge.practice_count = addressing.get(challenge.pk, 0).bit_count()
+    return themes
 
 
 def related_challenges(challenge):
@@ -228,8 +234,9 @@ def related_challenges(challenge):
 
 
 def challenge_ids_faced_by(city):
-    """Ids of the challenges of the city's published practices and events."""
-    return {challenge for _city, challenge in city_challenge_pairs(city_ids=[city.pk])}
+    """Ids of the challenges of the published practices the city did or presented and of the
+    published events it took part in or presented at (from the catalogue index)."""
+    return catalogue_index().challenges_faced_by(city.pk)
 
 
 # Cities and peers
@@ -251,69 +258,53 @@ def cities_with_practice_counts():
     )
 
 
-def city_challenge_pairs(*, challenge_ids=None, city_ids=None, region=""):
-    """Distinct (city id, challenge id): challenges of the published practices a city did or
-    presented, and of the published events it took part in."""
-    practice_pairs = PracticeCity.objects.own().filter(
-        goodpractice__status=Status.PUBLISHED, goodpractice__challenges__isnull=False
-    )
-    event_pairs = EventCity.objects.filter(
-        event__status=Status.PUBLISHED, event__challenges__isnull=False
-    )
-    if challenge_ids is not None:
-        practice_pairs = practice_pairs.filter(goodpractice__challenges__in=challenge_ids)
-        event_pairs = event_pairs.filter(event__challenges__in=challenge_ids)
-    if city_ids is not None:
-        practice_pairs = practice_pairs.filter(city_id__in=city_ids)
-        event_pairs = event_pairs.filter(city_id__in=city_ids)
-    if region:
-        practice_pairs = practice_pairs.filter(city__country__region=region)
-        event_pairs = event_pairs.filter(city__country__region=region)
-    # UNION (not UNION ALL) drops the pairs found both ways: one query for the whole ranking.
-    practice_pairs = practice_pairs.values_list("city_id", "goodpractice__challenges")
-    return set(practice_pairs.union(event_pairs.values_list("city_id", "event__challenges")))
-
-
-def rank_cities(pairs, *, exclude=None, limit):
-    """Cities by how many of the pairs' challenges they face, most first, then by name.
+def rank_cities(index, facing, *, region="", exclude=None, limit):
+    """Cities by how many challenges they face, most first, then by name (in the region, if
+    given, never `exclude`): `facing` is {city id: ids of the challenges it faces}. Ranked on
+    the names the catalogue index keeps; one query reads the first `limit`.
 
     Each city gets `shared_challenge_ids`.
     """
-    shared = defaultdict(set)
-    for city_id, challenge_id in pairs:
-        if city_id != exclude:
-            shared[city_id].add(challenge_id)
-    cities = City.objects.filter(pk__in=shared).select_related("country")
-    ranked = sorted(cities, key=lambda city: (-len(shared[city.pk]), city.name))[:limit]
-    for city in ranked:
-        city.shared_challenge_ids = shared[city.pk]
-    return ranked
+    candidates = [
+        city
+        for city in facing.keys() - {exclude}
+        if city in index.cities and (not region or index.cities[city][2] == region)
+    ]
+    ranked = sorted(candidates, key=lambda city: (-len(facing[city]), *index.cities[city][:2]))
+    cities = City.objects.select_related("country").in_bulk(ranked[:limit])
+    peers = [cities[pk] for pk in ranked[:limit] if pk in cities]
+    for city in peers:
+        city.shared_challenge_ids = facing[city.pk]
+    return peers
 
 
 def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT):
     """The cities that face most of the challenges (in the region, if given), best first;
-    never `exclude` (the reader's own city).
+    never `exclude` (the reader's own city). A city faces a challenge when it did or presented
+    a published practice about it (never a recommendation) or took part in a published event
+    that raised it.
 
-    Each city gets `shared_challenge_ids`, `peer_practices` (the published practices it did or
-    presented about them, never a recommendation) and `shared`: one `SharedChallenge` per
-    challenge it shares, saying what it did, presented or heard about it, or where it raised it.
-    Six queries, however many cities and records.
+    Each city gets `shared_challenge_ids` and `shared`: one `SharedChallenge` per challenge it
+    shares, saying what it did, presented or heard about it, or where it raised it. Who faces
+    what comes from the catalogue index (cases/catalogue_index.py); then three queries, however
+    many cities and records: the cities, their events, the practices shown.
     """
     if not challenges:
         return []
+    index = catalogue_index()
     by_id = {challenge.pk: challenge for challenge in challenges}
-    pairs = city_challenge_pairs(challenge_ids=set(by_id), region=region)
-    peers = rank_cities(pairs, exclude=exclude and exclude.pk, limit=limit)
-    evidence = _peer_evidence([city.pk for city in peers], set(by_id))
+    facing = index.cities_facing(set(by_id))
+    peers = rank_cities(index, facing, region=region, exclude=exclude and exclude.pk, limit=limit)
+    evidence = _peer_evidence(index, peers, by_id)
     mentioned = set()
     for city in peers:
         shared = sorted((by_id[pk] for pk in city.shared_challenge_ids), key=lambda c: c.name)
-        city.shared = [
-            SharedChallenge.of(challenge, evidence[city.pk, challenge.pk], mentioned)
-            for challenge in shared
-        ]
-        own = {e.practice.pk: e.practice for s in city.shared for e in s.all if e.is_own}
-        city.peer_practices = sorted(own.values(), key=lambda practice: practice.title)
+        city.shared = [evidence[city.pk, challenge.pk] for challenge in shared]
+        for entry in (entry for item in city.shared for entry in item.shown):
+            # A page links each record once (tests/test_templates.py); later mentions name it.
+            key = (type(entry.record), entry.record.pk)
+            entry.is_first_mention = key not in mentioned
+            mentioned.add(key)
     return peers
 
 
@@ -339,39 +330,16 @@ class PeerEvidence:
 
 @dataclass
 class SharedChallenge:
-    """One challenge a peer shares with the reader, and what the peer did or heard about it."""
+    """One challenge a peer shares with the reader, what the peer did or heard about it first
+    (`shown`), and about how many records in all (`count`)."""
 
     challenge: Challenge
-    all: list[PeerEvidence]
-
-    @classmethod
-    def of(cls, challenge, evidence, mentioned):
-        """Done and presented first, then heard; "raised" only when there is neither."""
-        named, chosen = set(), []
-        # A practice done and presented, or heard at two events, is said once; what was heard
-        # at one event is said together.
-        with_practice = sorted(
-            (e for e in evidence if e.practice),
-            key=lambda e: (not e.is_own, e.verb, e.event.title if e.event else ""),
-        )
-        for entry in with_practice:
-            if entry.practice.pk not in named:
-                named.add(entry.practice.pk)
-                chosen.append(entry)
-        chosen = chosen or [e for e in evidence if e.verb == "raised"][:1]
-        for entry in chosen[:PEER_EVIDENCE_SHOWN]:
-            key = (type(entry.record), entry.record.pk)
-            entry.is_first_mention = key not in mentioned
-            mentioned.add(key)
-        return cls(challenge, chosen)
-
-    @property
-    def shown(self):
-        return self.all[:PEER_EVIDENCE_SHOWN]
+    shown: list[PeerEvidence]
+    count: int
 
     @property
     def more(self):
-        return max(len(self.all) - PEER_EVIDENCE_SHOWN, 0)
+        return max(self.count - len(self.shown), 0)
 
     @property
     def lines(self):
@@ -380,57 +348,69 @@ class SharedChallenge:
         return [(verb, event, list(entries)) for (verb, event), entries in grouped]
 
 
-def _peer_evidence(city_ids, challenge_ids):
-    """{(city id, challenge id): [PeerEvidence]} for the cities and challenges, in four queries:
-    what each city did or presented, what was shared at the events it took part in, where it
-    raised each challenge, and those events."""
-    evidence = defaultdict(list)
-    if not city_ids:
-        return evidence
-    own = (
-        PracticeCity.objects.own()
-        .filter(
-            city_id__in=city_ids,
-            goodpractice__status=Status.PUBLISHED,
-            goodpractice__challenges__in=challenge_ids,
-        )
-        .annotate(challenge_id=F("goodpractice__challenges"))
-        .select_related("goodpractice")
-        .order_by("goodpractice__title", "role")
-    )
-    # A practice shared at a published event, and each city that took part in that event.
-    heard = (
-        PracticeChallenge.objects.filter(
-            challenge_id__in=challenge_ids,
-            goodpractice__status=Status.PUBLISHED,
-            goodpractice__events__status=Status.PUBLISHED,
-            goodpractice__events__city_links__city_id__in=city_ids,
-        )
-        .annotate(
-            peer_id=F("goodpractice__events__city_links__city_id"),
-            event_id=F("goodpractice__events"),
-        )
-        .select_related("goodpractice")
-        .order_by("goodpractice__title")
-    )
-    raised = EventCity.objects.filter(
-        city_id__in=city_ids, event__status=Status.PUBLISHED, event__challenges__in=challenge_ids
-    ).values_list("city_id", "event__challenges", "event_id")
-    raised, heard = list(raised), list(heard)
-    event_ids = {event_id for *_ids, event_id in raised} | {link.event_id for link in heard}
+def _peer_evidence(index, peers, by_id):
+    """{(city id, challenge id): SharedChallenge} for each peer and challenge it shares, in
+    two queries: the published events the peers took part in, and the practices shown.
+
+    What a city did comes first, then what it presented, each by title; then what was shared
+    at the events it took part in, by event title and then by title; each practice once.
+    "Raised at" (the newest such event) only when there is none of these.
+    """
+    event_ids = {
+        event
+        for city in peers
+        for event in index.events.of_city.get(city.pk, ())
+        if index.events.is_published(event)
+    }
     events = Event.objects.only("title", "slug", "starts_on").in_bulk(event_ids)
-    for link in own:
-        evidence[link.city_id, link.challenge_id].append(
-            PeerEvidence(link.role, practice=link.goodpractice)
+    by_title = sorted(events.values(), key=lambda event: (event.title, event.pk))
+    newest_first = sorted(
+        events.values(), key=lambda event: (*_newest_first(event), event.title, event.pk)
+    )
+    found = {}
+    for city in peers:
+        taken_part = [event for event in by_title if city.pk in index.events.cities[event.pk]]
+        sources = [
+            ("did", None, index.did.get(city.pk, 0)),
+            ("presented", None, index.presented.get(city.pk, 0)),
+            *(("heard", event, index.by_id["event"].get(event.pk, 0)) for event in taken_part),
+        ]
+        for challenge_id in city.shared_challenge_ids:
+            addressing = index.by_id["challenge"].get(challenge_id, 0)
+            seen, entries = 0, []
+            for verb, event, practices in sources:
+                practices &= addressing & ~seen
+                seen |= practices
+                wanted = PEER_EVIDENCE_SHOWN - len(entries)
+                entries += [
+                    (verb, index.ids[place], event)
+                    for place in index.first_by_title(practices, wanted)
+                ]
+            count = seen.bit_count()
+            if not count:
+                raised_at = (
+                    event
+                    for event in newest_first
+                    if city.pk in index.events.cities[event.pk]
+                    and challenge_id in index.events.challenges.get(event.pk, ())
+                )
+                entries = [("raised", None, event) for event in islice(raised_at, 1)]
+                count = len(entries)
+            found[city.pk, challenge_id] = (entries, count)
+    shown = {pk for entries, _count in found.values() for _verb, pk, _event in entries if pk}
+    practices = GoodPractice.objects.only("slug", "title", "title_fr", "title_pt").in_bulk(shown)
+    return {
+        (city_id, challenge_id): SharedChallenge(
+            by_id[challenge_id],
+            shown=[
+                PeerEvidence(verb, practices.get(pk), event)
+                for verb, pk, event in entries
+                if pk is None or pk in practices
+            ],
+            count=count,
         )
-    for link in heard:
-        evidence[link.peer_id, link.challenge_id].append(
-            PeerEvidence("heard", practice=link.goodpractice, event=events[link.event_id])
-        )
-    newest_first = sorted(raised, key=lambda row: _newest_first(events[row[2]]))
-    for city_id, challenge_id, event_id in newest_first:
-        evidence[city_id, challenge_id].append(PeerEvidence("raised", event=events[event_id]))
-    return evidence
+        for (city_id, challenge_id), (entries, count) in found.items()
+    }
 
 
 def _newest_first(event):
@@ -568,7 +548,7 @@ def city_page(city) -> dict:
     """A city's practices by its part in them (its own, about it, heard at its events), with its
     events, people, challenges and peers."""
     faced_ids = challenge_ids_faced_by(city)
-    practices, more_practices = newest_practices(practices_of_city(city))
+    practices, more_practices = newest_practices_of_city(city)
     challenges = list(Challenge.objects.filter(pk__in=faced_ids).select_related("theme"))
     return {
         "own_practices": [practice for practice in practices if practice.is_own],

@@ -7,7 +7,7 @@ from challenges.models import Challenge, Theme
 from .caching import cache_public_page
 from .catalogue import CatalogueQuery
 from .gaps import OPEN_MIN_RAISED, challenge_pictures
-from .maps import WORLD, MapFilters, cities_that_took_part, map_cities, map_marks
+from .maps import WORLD, MapFilters, map_cities, map_marks
 from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .peers import PeerQuestion
 from .selectors import (
@@ -158,8 +158,7 @@ def person_list(request):
 @cache_public_page
 def city_map(request):
     filters = MapFilters.from_query(request.GET)
-    cities = map_cities(filters)
-    took_part = cities_that_took_part(filters, cities)
+    cities, took_part = map_cities(filters)
     marks = map_marks(cities, took_part)
     context = {
         "filters": filters,

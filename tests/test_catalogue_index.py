@@ -4,15 +4,19 @@ The catalogue counts facets and results and picks each page from bitsets in memo
 (cases/catalogue_index.py). Here Hypothesis makes small catalogues with ties, drafts, private
 events, repeated city links and shared words, and random filter states with or without a
 search; every facet count, result count, page and related-practice list must equal what the
-plain SQL says (cases.filters.facet_counts, the FilterSet's queryset, an ORDER BY).
+plain SQL says (cases.filters.facet_counts, the FilterSet's queryset, an ORDER BY). So must what
+the city pages, the peer finder, the map, open challenges and the challenge counts read from the
+index, with events that cities took part in or presented at and that raised challenges.
 """
 
+from collections import defaultdict
 from datetime import timedelta
+from unittest.mock import patch
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -21,17 +25,32 @@ from hypothesis import strategies as st
 
 from cases.catalogue import CatalogueQuery
 from cases.catalogue_index import catalogue_index, forget_catalogue_index
-from cases.filters import FACETS, facet_counts
+from cases.filters import FACETS, PracticeFilter, facet_counts
+from cases.gaps import challenge_pictures
+from cases.maps import MapFilters, map_cities
 from cases.models import (
     PRACTICE_CITY_ROLES,
+    City,
+    CityRole,
+    Event,
+    EventCity,
     GoodPractice,
     Kind,
     PracticeChallenge,
+    PracticeCity,
     Status,
     TaggedPractice,
 )
 from cases.search import annotate_relevance, practice_refresh_search
-from cases.selectors import related_practices
+from cases.selectors import (
+    PEER_EVIDENCE_SHOWN,
+    challenge_ids_faced_by,
+    newest_practices_of_city,
+    peers_facing,
+    related_practices,
+    themes_with_counts,
+)
+from challenges.models import Challenge
 
 from .factories import (
     make_challenge,
@@ -45,6 +64,9 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 WORDS = ["budget", "sensors", "library"]
+# A city page lists this many practices here (20 on the site), so that "more" is tested too.
+LISTED = 2
+NAMES = ["Bonn", "Accra"]
 TAGS = ["alpha", "beta", "gamma"]
 STAGES = [choice for choice, _label in GoodPractice.Stage.choices]
 
@@ -82,7 +104,25 @@ states = st.fixed_dictionaries(
 )
 
 
-def make_catalogue(shapes):
+event_shapes = st.lists(
+    st.fixed_dictionaries(
+        {
+            "cities": st.sets(
+                st.tuples(
+                    st.integers(0, 3), st.sampled_from([CityRole.TOOK_PART, CityRole.PRESENTED])
+                )
+            ),
+            "challenges": st.sets(st.integers(0, 2)),
+            "title": st.sampled_from(["Forum", "Summit"]),  # ties on the title
+            "days_ago": st.sampled_from([None, 0, 1]),  # ties on the date, and no date
+        }
+    ),
+    min_size=3,
+    max_size=3,
+)
+
+
+def make_catalogue(shapes, events_shaped=None):
     themes = [make_theme(slug=f"t{number}") for number in range(2)]
     challenges = [
         make_challenge(slug=f"c{number}", theme=themes[number % 2]) for number in range(3)
@@ -91,14 +131,26 @@ def make_catalogue(shapes):
         make_country(slug=f"k{number}", region=["europe", "africa", "europe"][number])
         for number in range(3)
     ]
+    # Two names twice: peers and map cities of the same name are ordered by slug.
     cities = [
-        make_city(slug=f"city-{number}", country=countries[number % 3]) for number in range(4)
+        make_city(
+            slug=f"city-{number}", name=["Bonn", "Accra"][number % 2], country=countries[number % 3]
+        )
+        for number in range(4)
     ]
     # The third event is a draft: the event facet counts public events only.
     events = [
         make_event(slug=f"e{number}", status=Status.DRAFT if number == 2 else Status.PUBLISHED)
         for number in range(3)
     ]
+    for event, shape in zip(events, events_shaped or [], strict=False):
+        event.title = shape["title"]
+        if shape["days_ago"] is not None:
+            event.starts_on = timezone.localdate() - timedelta(days=shape["days_ago"])
+        event.save(update_fields=["title", "starts_on"])
+        event.challenges.set([challenges[index] for index in shape["challenges"]])
+        for city, role in shape["cities"]:
+            event.city_links.create(city=cities[city], role=role, passage="As the source says.")
     practices = []
     for number, shape in enumerate(shapes):
         practice = make_practice(
@@ -222,4 +274,207 @@ def test_related_practices_equal_the_straightforward_query(shapes, pick):
         challenges, tags = practice.challenges.all(), practice.tags.all()
         shown = [p.pk for p in related_practices(practice, challenges=challenges, tags=tags)]
         assert shown == straightforward_related(practice)
+        transaction.set_rollback(True)
+
+
+# The city pages, the peer finder, the map, open challenges: the straightforward queries.
+
+
+def straightforward_city_practices(city):
+    """(id, is own, is about) of the published practices naming the city or shared at an event
+    it took part in (whatever the event's status), newest first."""
+    named = PracticeCity.objects.filter(city=city)
+    shared = GoodPractice.events.through.objects.filter(event__city_links__city=city)
+    own = PracticeCity.objects.own().filter(city=city, goodpractice=OuterRef("pk"))
+    about = named.filter(role=CityRole.SUBJECT, goodpractice=OuterRef("pk"))
+    return list(
+        GoodPractice.objects.published()
+        .filter(
+            Q(pk__in=named.values("goodpractice_id")) | Q(pk__in=shared.values("goodpractice_id"))
+        )
+        .annotate(is_own=Exists(own), is_about=Exists(about))
+        .order_by("-published_at", "title", "pk")
+        .values_list("pk", "is_own", "is_about")
+    )
+
+
+def straightforward_pairs(*, challenge_ids=None, region=""):
+    """Distinct (city id, challenge id): the challenges of the published practices a city did
+    or presented (no recommendation), and of the published events it took part in."""
+    practice_pairs = PracticeCity.objects.own().filter(
+        goodpractice__status=Status.PUBLISHED, goodpractice__challenges__isnull=False
+    )
+    event_pairs = EventCity.objects.filter(
+        event__status=Status.PUBLISHED, event__challenges__isnull=False
+    )
+    if challenge_ids is not None:
+        practice_pairs = practice_pairs.filter(goodpractice__challenges__in=challenge_ids)
+        event_pairs = event_pairs.filter(event__challenges__in=challenge_ids)
+    if region:
+        practice_pairs = practice_pairs.filter(city__country__region=region)
+        event_pairs = event_pairs.filter(city__country__region=region)
+    return set(practice_pairs.values_list("city_id", "goodpractice__challenges")) | set(
+        event_pairs.values_list("city_id", "event__challenges")
+    )
+
+
+def straightforward_peers(challenge_ids, *, region, exclude, limit):
+    shared = defaultdict(set)
+    for city_id, challenge_id in straightforward_pairs(challenge_ids=challenge_ids, region=region):
+        if city_id != exclude:
+            shared[city_id].add(challenge_id)
+    cities = City.objects.filter(pk__in=shared)
+    ranked = sorted(cities, key=lambda city: (-len(shared[city.pk]), city.name, city.slug))
+    return [(city.pk, shared[city.pk]) for city in ranked[:limit]]
+
+
+def straightforward_evidence(city, challenge):
+    """([(verb, practice id, event id)] a peer card shows first, how many records in all): what
+    the city did, then presented, by title; then what was shared at the published events it
+    took part in, by event title, then by title; each practice once. Else where it raised it."""
+    practices = GoodPractice.objects.published().filter(challenges=challenge)
+    practices = practices.order_by("title", "pk").values_list("pk", flat=True)
+    own = PracticeCity.objects.own().filter(city=city)
+    events = Event.objects.published().filter(city_links__city=city).distinct()
+    found, seen = [], set()
+    for role in (CityRole.DID, CityRole.PRESENTED):
+        for pk in practices.filter(pk__in=own.filter(role=role).values("goodpractice_id")):
+            if pk not in seen:
+                seen.add(pk)
+                found.append((str(role), pk, None))
+    for event in events.order_by("title", "pk"):
+        for pk in practices.filter(events=event):
+            if pk not in seen:
+                seen.add(pk)
+                found.append(("heard", pk, event.pk))
+    if not found:
+        raised_at = events.filter(challenges=challenge).order_by(
+            F("starts_on").desc(nulls_last=True), "title", "pk"
+        )
+        found = [("raised", None, event.pk) for event in raised_at[:1]]
+    return found[:PEER_EVIDENCE_SHOWN], len(found)
+
+
+def straightforward_map(filters):
+    """([(slug, practices)] busiest first, [(slug, events)] of the cities that only took part)."""
+    query = filters.query()
+    query.setlist("region", [])
+    practices = PracticeFilter(query, queryset=GoodPractice.objects.published()).qs
+    links = PracticeCity.objects.filter(goodpractice__in=practices.values("pk"))
+    took_part = EventCity.objects.filter(
+        event__status=Status.PUBLISHED, event__practices__in=practices.values("pk")
+    )
+    if filters.regions:
+        links = links.filter(city__country__region__in=filters.regions)
+        took_part = took_part.filter(city__country__region__in=filters.regions)
+    with_practices = list(
+        links.values_list("city__slug")
+        .annotate(count=Count("goodpractice", distinct=True))
+        .order_by("-count", "city__name", "city__slug")
+    )
+    took_part = (
+        took_part.values_list("city__slug")
+        .annotate(count=Count("event", distinct=True))
+        .order_by("city__name", "city__slug")
+    )
+    named = {slug for slug, _count in with_practices}
+    return with_practices, [(slug, count) for slug, count in took_part if slug not in named]
+
+
+def straightforward_doers():
+    """{challenge id: how many cities did or presented a published practice about it}."""
+    rows = (
+        PracticeCity.objects.own()
+        .filter(goodpractice__status=Status.PUBLISHED, goodpractice__challenges__isnull=False)
+        .values_list("goodpractice__challenges")
+        .annotate(count=Count("city", distinct=True))
+        .order_by()
+    )
+    return dict(rows)
+
+
+map_states = st.fixed_dictionaries(
+    {
+        "kind": st.sets(st.sampled_from(Kind.values), max_size=2),
+        "challenge": st.sets(st.sampled_from(["c0", "c1", "c2"])),
+        "region": st.sets(st.sampled_from(["europe", "africa"]), max_size=1),
+    }
+)
+
+
+def check_city_pages(cities, challenges):
+    for city in cities:
+        rows = straightforward_city_practices(city)
+        practices, more = newest_practices_of_city(city)
+        assert [(p.pk, p.is_own, p.is_about) for p in practices] == rows[:LISTED]
+        assert more == (len(rows) > LISTED)
+        faced = {challenge for city_id, challenge in straightforward_pairs() if city_id == city.pk}
+        assert challenge_ids_faced_by(city) == faced
+
+
+def check_peers(cities, chosen, region, exclude):
+    challenge_ids = {challenge.pk for challenge in chosen}
+    peers = peers_facing(chosen, region=region, exclude=exclude, limit=3)
+    expected = straightforward_peers(
+        challenge_ids, region=region, exclude=exclude and exclude.pk, limit=3
+    )
+    assert [(city.pk, city.shared_challenge_ids) for city in peers] == expected
+    for city in peers:
+        for item in city.shared:
+            shown = [
+                (entry.verb, entry.practice and entry.practice.pk, entry.event and entry.event.pk)
+                for entry in item.shown
+            ]
+            assert (shown, item.count) == straightforward_evidence(city, item.challenge)
+            assert all(
+                entry.practice.kind != Kind.RECOMMENDATION for entry in item.shown if entry.is_own
+            )
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    shapes=practice_shapes,
+    events_shaped=event_shapes,
+    chosen=st.sets(st.integers(0, 2), min_size=1),
+    region=st.sampled_from(["", "europe", "africa"]),
+    exclude=st.sampled_from([None, 0, 1]),
+    map_state=map_states,
+)
+def test_city_pages_peers_map_and_gaps_equal_the_straightforward_queries(
+    shapes, events_shaped, chosen, region, exclude, map_state
+):
+    with transaction.atomic(), patch("cases.selectors.LISTED_PRACTICES", LISTED):
+        forget_catalogue_index()
+        make_catalogue(shapes, events_shaped)
+        cities = list(City.objects.order_by("slug"))
+        challenges = list(Challenge.objects.order_by("slug"))
+        check_city_pages(cities, challenges)
+        check_peers(
+            cities,
+            [challenges[index] for index in sorted(chosen)],
+            region,
+            exclude if exclude is None else cities[exclude],
+        )
+        filters = MapFilters.from_query(query_dict(map_state))
+        with_practices, took_part = map_cities(filters)
+        assert (
+            [(city.slug, city.practice_count) for city in with_practices],
+            [(city.slug, city.event_count) for city in took_part],
+        ) == straightforward_map(filters)
+        open_ones, others = challenge_pictures()
+        doers = straightforward_doers()
+        assert {p.challenge.pk: p.doers for p in open_ones + others} == {
+            challenge.pk: doers.get(challenge.pk, 0) for challenge in challenges
+        }
+        published = Q(practices__status=Status.PUBLISHED)
+        counted = Challenge.objects.annotate(count=Count("practices", filter=published))
+        assert {
+            challenge.pk: challenge.practice_count
+            for theme in themes_with_counts()
+            for challenge in theme.challenges.all()
+        } == dict(counted.values_list("pk", "count"))
         transaction.set_rollback(True)

@@ -3,8 +3,9 @@
 from django import template
 from django.conf import settings
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
-from django.utils.translation import get_language, gettext
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext, ngettext, pgettext
 
 from cases.content_language import original
 from cases.models import CityRole
@@ -97,3 +98,41 @@ def content_lang(record=None, field=None):
 # Text from a record, marked <span lang="en"> on a page in another language, for places an
 # attribute cannot go: {% blocktranslate with city=city.name|original %}.
 register.filter("original", original)
+
+
+def _peer_verb(verb, event):
+    if verb == "did":
+        return conditional_escape(pgettext("a city did a practice", "did"))
+    if verb == "presented":
+        return conditional_escape(pgettext("a city presented a practice", "presented"))
+    where = {"event": conditional_escape(original(event.title))}
+    if verb == "heard":
+        text = pgettext("a city heard practices at an event", "heard at <cite>%(event)s</cite>:")
+    else:
+        text = pgettext(
+            "a city raised a challenge at an event", "raised it at <cite>%(event)s</cite>"
+        )
+    return text % where
+
+
+def _peer_record(entry, link_records):
+    title = conditional_escape(in_reader_language(entry.practice, "title"))
+    if link_records and entry.is_first_mention:
+        return format_html('<a href="{}">{}</a>', entry.practice.get_absolute_url(), title)
+    return f"“{title}”"
+
+
+@register.simple_tag
+def peer_shared_line(item, link_records=False):
+    """What a peer city did, presented or heard about one challenge it shares, or where it
+    raised it: 'did “A”, “B”; heard at <cite>Event</cite>: “C”; and 2 more'. Records are
+    linked when `link_records` is set, once per page. Written in Python, not in a template:
+    a city page shows a hundred of these lines."""
+    lines = []
+    for verb, event, entries in item.lines:
+        records = [" " + _peer_record(entry, link_records) for entry in entries if entry.practice]
+        lines.append(_peer_verb(verb, event) + ",".join(records))
+    if item.more:
+        more = ngettext("and %(counter)s more", "and %(counter)s more", item.more)
+        lines.append(more % {"counter": item.more})
+    return mark_safe("; ".join(lines))  # noqa: S308 (every value above is escaped)
