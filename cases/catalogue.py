@@ -184,6 +184,11 @@ class CatalogueQuery:
             any_word=self.any_word,
         )
 
+    def newest_ids(self, count):
+        """Ids of the `count` newest practices of the view (its feed), whatever the sort."""
+        self._search  # noqa: B018
+        return self._index.page_ids(self._matching(), 0, count)
+
     def page(self, number):
         """One page of result cards; when searching, each with a `snippet` of marked matches."""
         results = self.results()

@@ -87,7 +87,8 @@ class PracticeFeed(CityLearnFeed):
 
     def get_object(self, request):
         obj = super().get_object(request)
-        obj.catalogue = CatalogueQuery.from_get(request.GET)
+        # A subscription keeps every word of a search, as the API does.
+        obj.catalogue = CatalogueQuery.from_get(request.GET, widen=False)
         return obj
 
     def title(self, obj):
@@ -104,7 +105,8 @@ class PracticeFeed(CityLearnFeed):
         return reverse("cases:practice-list") + (f"?{params}" if params else "")
 
     def items(self, obj):
-        return self._with_host(feed_practices(obj.catalogue.filter.qs), obj)
+        # Picked newest first by the catalogue index, then one query reads them.
+        return self._with_host(feed_practices(obj.catalogue.newest_ids(FEED_SIZE)), obj)
 
 
 class EventFeed(CityLearnFeed):

@@ -23,7 +23,6 @@ from challenges.models import Challenge
 
 # Catalogue parameters that shape the page, not the result: a feed or export leaves them out.
 PAGE_ONLY_PARAMS = ["page", "sort", "facet"]
-NEWEST_FIRST = ["-published_at", "title"]
 
 
 def catalogue_link_params(params, *, keep_sort=False):
@@ -35,12 +34,16 @@ def catalogue_link_params(params, *, keep_sort=False):
     return params.urlencode()
 
 
-def feed_practices(practices):
-    return (
-        practices.order_by(*NEWEST_FIRST)
+def feed_practices(practice_ids):
+    """The practices of these ids, in their order, with what a feed entry shows."""
+    practices = (
+        GoodPractice.objects.published()
+        .filter(pk__in=practice_ids)
         .only("pk", "slug", "title", "summary", "created_at", "updated_at", "published_at")
         .prefetch_related(Prefetch("challenges", queryset=Challenge.objects.only("pk", "name")))
     )
+    by_id = {practice.pk: practice for practice in practices}
+    return [by_id[pk] for pk in practice_ids if pk in by_id]
 
 
 def feed_events():
