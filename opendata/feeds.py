@@ -38,6 +38,8 @@ class FeedRequest:
 class CityLearnFeed(Feed):
     feed_type = Atom1Feed
     item_guid_is_permalink = False
+    # Atom (RFC 4287, 4.1.1) needs an author of the feed, or of every entry: the catalogue's.
+    author_name = "CityLearn"
     kind = ""
 
     def __call__(self, request, *args, **kwargs):

@@ -31,10 +31,13 @@ def parse_atom(response):
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{required}") is not None, required
+    # RFC 4287, 4.1.1: an author with a name for the feed, or for every one of its entries.
+    feed_has_author = bool(feed.findtext(f"{ATOM}author/{ATOM}name"))
     entries = []
     for entry in feed.findall(f"{ATOM}entry"):
         for required in ("id", "title", "updated"):
             assert entry.findtext(f"{ATOM}{required}"), required
+        assert feed_has_author or entry.findtext(f"{ATOM}author/{ATOM}name"), "author"
         link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
         entries.append((entry.findtext(f"{ATOM}id"), entry.findtext(f"{ATOM}title"), link))
     return entries
@@ -129,6 +132,13 @@ def test_the_event_feed_holds_published_reports_newest_first(client):
     make_event(title="Draft report", status=Status.DRAFT)
     make_event(title="Archived report", status=Status.ARCHIVED)
     assert titles(client.get(EVENTS)) == ["Side event", "Roundtable"]
+
+
+def test_an_empty_feed_names_its_author(client):
+    # With no entry to name one, the feed itself must (RFC 4287, 4.1.1).
+    for address in (PRACTICES, EVENTS):
+        feed = ElementTree.fromstring(client.get(address).content)  # noqa: S314
+        assert feed.findtext(f"{ATOM}author/{ATOM}name") == "CityLearn"
 
 
 def test_a_publish_shows_in_a_cached_feed_at_once(
