@@ -10,6 +10,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 from reversion.models import Version
 
+from cases import services
 from cases.models import GoodPractice, PracticeCity, Status
 
 from .editor_helpers import make_report, report_data
@@ -117,6 +118,21 @@ def test_a_site_edit_of_a_report_shows_in_the_history_and_restores(client):
     event.refresh_from_db()
     assert event.summary == "First."
     assert event.status == Status.DRAFT
+
+
+def test_a_report_that_changes_a_persons_role_keeps_it_as_a_version_of_the_person():
+    person = make_person(name="Amina Odhiambo", role="Mayor")
+    author = make_editor("amina")
+    event = make_report(status=Status.DRAFT, created_by=author)
+    changes = services.ReportChanges(
+        cities=list(event.cities.all()),
+        challenges=list(event.challenges.all()),
+        people=[services.PersonAtEvent(name="Amina Odhiambo", role="Former mayor")],
+    )
+    services.event_report_save(event=event, user=author, changes=changes)
+    version = Version.objects.get_for_object(person).get()
+    assert version.field_dict["role"] == "Former mayor"
+    assert (version.revision.user, version.revision.get_comment()) == (author, "Saved the report")
 
 
 def test_the_report_moves_are_versions_with_the_curators_comment(curator_client):
