@@ -2,7 +2,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -841,6 +841,25 @@ class EventChallenge(ChallengeLink):
         constraints = [once("event_challenge", "event", "challenge")]
 
 
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a public record names, or a curator quoted or added with no record yet.
+
+        Someone only an unpublished report names (an editor typed them in) stays unseen, on the
+        site and through the API, until a record that names them is published.
+        """
+        person = OuterRef("pk")
+        at_events = EventPerson.objects.filter(person=person)
+        voiced = GoodPractice.objects.filter(voiced_by_person=person)
+        named = Exists(at_events) | Exists(voiced)
+        named_publicly = (
+            Exists(at_events.filter(event__status__in=PUBLIC_STATUSES))
+            | Exists(voiced.filter(status__in=PUBLIC_STATUSES))
+            | Exists(Statement.objects.filter(person=person))
+        )
+        return self.filter(named_publicly | ~named)
+
+
 class Person(SlugKeyedModel):
     """Someone a source names: a speaker, an official, an expert or an author, to ask about it."""
 
@@ -866,6 +885,8 @@ class Person(SlugKeyedModel):
         ),
         verbose_name=_("note"),
     )
+
+    objects = SlugManager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = _("person")

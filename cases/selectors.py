@@ -471,14 +471,15 @@ def event_page(event) -> dict:
 
 def people_with_statement_counts():
     return (
-        Person.objects.select_related("city", "organisation")
+        Person.objects.public()
+        .select_related("city", "organisation")
         .annotate(statement_count=Count("statements"))
         .order_by("name")
     )
 
 
 def people_of_city(city):
-    return city.people.select_related("organisation").order_by("name")
+    return city.people.public().select_related("organisation").order_by("name")
 
 
 def events_of_person(person):

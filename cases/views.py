@@ -53,7 +53,8 @@ def record_page(queryset, page):
 city_detail = record_page(City.objects.select_related("country"), city_page)
 challenge_detail = record_page(Challenge.objects.select_related("theme"), challenge_page)
 person_detail = record_page(
-    Person.objects.select_related("city__country", "organisation", "source"), person_page
+    Person.objects.public().select_related("city__country", "organisation", "source"),
+    person_page,
 )
 event_detail = cache_public_page(EventPage.as_view())
 

@@ -167,7 +167,11 @@ def people_with_everything():
     statements = Statement.objects.select_related("source", "event", "practice").order_by(
         "position", "pk"
     )
-    return Person.objects.select_related("city", "organisation").prefetch_related(
-        Prefetch("event_links", queryset=public_parts),
-        Prefetch("statements", queryset=statements),
+    return (
+        Person.objects.public()
+        .select_related("city", "organisation")
+        .prefetch_related(
+            Prefetch("event_links", queryset=public_parts),
+            Prefetch("statements", queryset=statements),
+        )
     )

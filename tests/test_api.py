@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
@@ -152,6 +153,30 @@ def test_a_person_is_read_with_their_part_at_public_events_and_what_they_said(cl
     [said] = record["statements"]
     assert (said["quote"], said["event"]) == ("Share the data.", None)
     assert record["address"] == "http://testserver/people/amina-mayor/"
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
+def test_a_person_only_an_unpublished_report_names_is_invisible(client, status):
+    city = make_city(slug="kisumu")
+    unpublished = make_event(status=status)
+    make_person(slug="typed-in", city=city, events=[unpublished])
+    make_person(slug="voices-a-draft", voiced_practices=[make_practice(status=status)])
+    make_person(slug="also-at-a-public-event", events=[unpublished, make_event()])
+    make_person(slug="added-by-a-curator")
+    make_person(slug="quoted", statements=["Share the data."])
+    visible = ["added-by-a-curator", "also-at-a-public-event", "quoted"]
+    assert sorted(slugs(client.get(reverse("api:person-list")))) == visible
+    for slug in ("typed-in", "voices-a-draft"):
+        assert client.get(reverse("api:person-detail", args=[slug])).status_code == 404
+        assert client.get(reverse("cases:person-detail", args=[slug])).status_code == 404
+    # The site's list and the city's page leave them out too.
+    people = client.get(reverse("cases:person-list")).context["page"]
+    assert sorted(person.slug for person in people) == visible
+    assert list(client.get(city.get_absolute_url()).context["people"]) == []
+    # Published, the report shows them.
+    unpublished.status, unpublished.published_at = Status.PUBLISHED, timezone.now()
+    unpublished.save()
+    assert client.get(reverse("api:person-detail", args=["typed-in"])).status_code == 200
 
 
 @pytest.mark.parametrize("count", [3, 30])
