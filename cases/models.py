@@ -617,6 +617,14 @@ class GoodPractice(ReviewedRecord):
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # The slug it was read with: a save that changes it keeps the old address as a
+        # PracticeRedirect (cases/signals.py), so links and citations made before stay good.
+        practice = super().from_db(db, field_names, values, **kwargs)
+        practice.loaded_slug = practice.__dict__.get("slug")
+        return practice
+
     def get_absolute_url(self):
         return reverse("cases:practice-detail", args=[self.slug])
 

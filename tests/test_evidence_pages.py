@@ -18,6 +18,7 @@ from .factories import (
     make_practice,
     make_source,
 )
+from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,27 @@ def test_a_merged_practice_answers_301_with_the_practice_it_was_merged_into(clie
     response = client.get(reverse("cases:practice-detail", args=["old-address"]))
     assert response.status_code == 301
     assert response["Location"] == practice.get_absolute_url()
+
+
+def test_a_practice_renamed_in_the_admin_keeps_its_old_address(client, admin_client):
+    practice = make_practice(slug="budget-pooling", cities=[make_city()])
+    old_address = practice.get_absolute_url()
+    url = reverse("admin:cases_goodpractice_change", args=[practice.pk])
+    data = form_data(admin_client.get(url))
+    data["slug"] = "pooled-budgets"
+    assert admin_client.post(url, data).status_code == 302
+    practice.refresh_from_db()
+    assert practice.slug == "pooled-budgets"
+    # Cited or linked under the old address, it is still found there.
+    response = client.get(old_address)
+    assert (response.status_code, response["Location"]) == (301, practice.get_absolute_url())
+    # Renamed back, it answers at its first address again, with no loop.
+    data = form_data(admin_client.get(url))
+    data["slug"] = "budget-pooling"
+    admin_client.post(url, data)
+    assert client.get(old_address).status_code == 200
+    response = client.get(reverse("cases:practice-detail", args=["pooled-budgets"]))
+    assert (response.status_code, response["Location"]) == (301, old_address)
 
 
 def test_an_unknown_practice_address_is_still_404(client):
