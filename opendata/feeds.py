@@ -106,7 +106,7 @@ class PracticeFeed(CityLearnFeed):
         return reverse("cases:practice-list") + (f"?{params}" if params else "")
 
     def items(self, obj):
-        return self._with_host(feed_practices(obj.catalogue.filter.qs), obj)
+        return self._with_host(feed_practices(obj.catalogue.settled_filter.qs), obj)
 
 
 class EventFeed(CityLearnFeed):

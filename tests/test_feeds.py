@@ -105,6 +105,24 @@ def test_a_feed_holds_the_same_practices_as_its_catalogue_view(client, budgets):
     assert titles(client.get(PRACTICES, params)) == [practice.title for practice in catalogue]
 
 
+def test_a_feed_of_a_search_that_finds_too_little_holds_what_the_catalogue_shows(client):
+    # No practice holds both words: the catalogue shows those with either, and so does its feed.
+    for days, title in enumerate(["Budget pooling", "Participatory budget", "Data portal"]):
+        make_practice(title=title, published_at=days_ago(days))
+    make_practice(title="Tree planting")
+    practice_refresh_search()
+    params = {"q": "budget portal"}
+    response = client.get(reverse("cases:practice-list"), params)
+    assert response.context["any_word"]
+    shown = {practice.title for practice in response.context["page"]}
+    assert titles(client.get(PRACTICES, params)) == [
+        "Budget pooling",
+        "Participatory budget",
+        "Data portal",
+    ]
+    assert shown == {"Budget pooling", "Participatory budget", "Data portal"}
+
+
 def test_unknown_or_malformed_values_are_ignored_as_on_the_catalogue(client):
     make_practice(title="Budget pooling")
     response = client.get(PRACTICES, {"challenge": ["no-such-challenge", "<script>"]})
