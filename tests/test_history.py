@@ -303,6 +303,38 @@ def test_admin_edits_of_challenges_cities_and_people_are_versions(client, model,
     assertContains(history, reverse(f"admin:{model}_revision", args=[record.pk, version.pk]))
 
 
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [
+        ("challenges_challenge", make_challenge),
+        ("cases_city", make_city),
+        ("cases_person", make_person),
+    ],
+)
+def test_challenges_cities_and_people_are_restored_and_recovered_in_the_admin(
+    client, model, factory
+):
+    record = factory()
+    first = first_version(record)
+    client.force_login(User.objects.create_superuser("ada", password="x" * 16))
+    url = reverse(f"admin:{model}_change", args=[record.pk])
+    data = form_data(client.get(url))
+    data["name"] = "Renamed in the admin"
+    assert client.post(url, data).status_code == 302
+    # History: the first version, restored through its form.
+    revision = reverse(f"admin:{model}_revision", args=[record.pk, first.pk])
+    assert client.post(revision, form_data(client.get(revision))).status_code == 302
+    record.refresh_from_db()
+    assert record.name == first.field_dict["name"]
+    # Deleted, then recovered from its last version.
+    pk, name = record.pk, record.name
+    record.delete()
+    version = Version.objects.get_deleted(type(record)).get()
+    recover = reverse(f"admin:{model}_recover", args=[version.pk])
+    assert client.post(recover, form_data(client.get(recover))).status_code == 302
+    assert type(record).objects.get(pk=pk).name == name
+
+
 def test_a_version_naming_a_source_deleted_since_restores_without_it(curator_client):
     old_source, new_source = make_source(title="Old report"), make_source(title="New report")
     practice = make_practice(title="Budget pooling", source=old_source, cities=[make_city()])
