@@ -1,7 +1,8 @@
 """Atom feeds of newly published practices and event reports.
 
 /feeds/practices/ takes the catalogue's parameters (search included), so the feed of a challenge,
-city or tag is /feeds/practices/?challenge=…, ?city=…, ?tag=…; /feeds/events/ lists the reports.
+city or tag is /feeds/practices/?challenge=…, ?city=…, ?tag=…; /feeds/events/ lists the reports,
+those of a challenge or a city with ?challenge=… or ?city=….
 Only published records appear, newest first. An entry's id is a tag URI made of the site's host,
 the day the record was created and its primary key: it never changes when the record is edited
 or renamed (a slug may change).
@@ -17,7 +18,7 @@ from django.utils.translation import gettext
 
 from cases.catalogue import CatalogueQuery
 
-from .selectors import catalogue_link_params, feed_events, feed_practices
+from .selectors import catalogue_link_params, event_feed_names, feed_events, feed_practices
 
 FEED_SIZE = 50
 
@@ -33,6 +34,7 @@ class FeedRequest:
     host: str
     path: str
     catalogue: CatalogueQuery | None = None
+    event_names: dict | None = None  # {facet: {slug: name}}: see selectors.event_feed_names
 
 
 class CityLearnFeed(Feed):
@@ -110,12 +112,20 @@ class PracticeFeed(CityLearnFeed):
 
 
 class EventFeed(CityLearnFeed):
-    """Event reports, newest published first."""
+    """Event reports, newest published first; ?challenge=… and ?city=… narrow them."""
 
     kind = "event"
 
+    def get_object(self, request):
+        obj = super().get_object(request)
+        obj.event_names = event_feed_names(request.GET)
+        return obj
+
     def title(self, obj):
-        return gettext("CityLearn: event reports")
+        narrowed = [name for names in obj.event_names.values() for name in names.values()]
+        if not narrowed:
+            return gettext("CityLearn: event reports")
+        return gettext("CityLearn: event reports (%(filters)s)") % {"filters": "; ".join(narrowed)}
 
     def subtitle(self, obj):
         return gettext("Event reports newly published in the CityLearn catalogue.")
@@ -124,4 +134,4 @@ class EventFeed(CityLearnFeed):
         return reverse("cases:event-list")
 
     def items(self, obj):
-        return self._with_host(feed_events(), obj)
+        return self._with_host(feed_events(obj.event_names), obj)

@@ -152,6 +152,22 @@ def test_the_event_feed_holds_published_reports_newest_first(client):
     assert titles(client.get(EVENTS)) == ["Side event", "Roundtable"]
 
 
+def test_challenge_and_city_event_feeds_hold_their_published_reports(client, budgets):
+    nairobi, kisumu = make_city(slug="nairobi"), make_city(slug="kisumu")
+    make_event(title="Older", challenges=[budgets], cities=[nairobi], published_at=days_ago(2))
+    make_event(title="Newest", challenges=[budgets], cities=[kisumu], published_at=days_ago(1))
+    make_event(title="Elsewhere", cities=[nairobi])
+    make_event(title="Draft", challenges=[budgets], cities=[nairobi], status=Status.DRAFT)
+    assert titles(client.get(EVENTS, {"challenge": "limited-funds"})) == ["Newest", "Older"]
+    assert titles(client.get(EVENTS, {"city": "nairobi"})) == ["Elsewhere", "Older"]
+    both = client.get(EVENTS, {"challenge": "limited-funds", "city": "nairobi"})
+    assert titles(both) == ["Older"]
+    assert b"CityLearn: event reports (Limited funds; " in both.content
+    # A slug that names nothing is left out, as on the catalogue.
+    unknown = client.get(EVENTS, {"challenge": ["no-such-challenge", "<b>"], "city": "nairobi"})
+    assert titles(unknown) == ["Elsewhere", "Older"]
+
+
 def test_an_empty_feed_names_its_author(client):
     # With no entry to name one, the feed itself must (RFC 4287, 4.1.1).
     for address in (PRACTICES, EVENTS):
@@ -199,8 +215,11 @@ def test_pages_link_to_their_feeds(client, budgets):
     pages = {
         reverse("home"): [PRACTICES, EVENTS],
         reverse("cases:event-list"): [EVENTS],
-        budgets.get_absolute_url(): [f"{PRACTICES}?challenge=limited-funds"],
-        city.get_absolute_url(): [f"{PRACTICES}?city=nairobi"],
+        budgets.get_absolute_url(): [
+            f"{PRACTICES}?challenge=limited-funds",
+            f"{EVENTS}?challenge=limited-funds",
+        ],
+        city.get_absolute_url(): [f"{PRACTICES}?city=nairobi", f"{EVENTS}?city=nairobi"],
         f"{reverse('cases:practice-list')}?challenge=limited-funds&page=1&sort=title": [
             f"{PRACTICES}?challenge=limited-funds"
         ],
