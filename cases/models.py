@@ -64,6 +64,26 @@ class Country(SlugKeyedModel):
         verbose_name_plural = _("countries")
 
 
+class CityQuerySet(models.QuerySet):
+    def public(self):
+        """Cities a public record names, or none (the gazetteer the seed and curators keep).
+
+        A city only unpublished reports name (an editor typed it in) stays unseen, on the site,
+        through the API and in the sitemap, until a record that names it is published.
+        """
+        city = OuterRef("pk")
+        on_practices = PracticeCity.objects.filter(city=city)
+        at_events = EventCity.objects.filter(city=city)
+        hosting = Event.objects.filter(host_city=city)
+        named = Exists(on_practices) | Exists(at_events) | Exists(hosting)
+        named_publicly = (
+            Exists(on_practices.filter(goodpractice__status__in=PUBLIC_STATUSES))
+            | Exists(at_events.filter(event__status__in=PUBLIC_STATUSES))
+            | Exists(hosting.filter(status__in=PUBLIC_STATUSES))
+        )
+        return self.filter(named_publicly | ~named)
+
+
 class City(SlugKeyedModel):
     """A city, municipality or county administration that takes part in peer learning."""
 
@@ -91,6 +111,8 @@ class City(SlugKeyedModel):
         max_digits=8, decimal_places=5, null=True, blank=True, verbose_name=_("longitude")
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = SlugManager.from_queryset(CityQuerySet)()
 
     class Meta:
         verbose_name = _("city")

@@ -243,7 +243,7 @@ def challenge_ids_faced_by(city):
 
 
 def cities_with_practice_counts():
-    """Every city with `practice_count`: the published practices it did or presented itself."""
+    """Every public city with `practice_count`: the published practices it did or presented."""
     own = PracticeCity.objects.own().filter(goodpractice__status=Status.PUBLISHED)
     own_count = (
         own.filter(city=OuterRef("pk"))
@@ -252,7 +252,8 @@ def cities_with_practice_counts():
         .values("count")
     )
     return (
-        City.objects.select_related("country")
+        City.objects.public()
+        .select_related("country")
         .annotate(practice_count=Coalesce(Subquery(own_count), Value(0)))
         .order_by("country__region", "country__name", "name")
     )

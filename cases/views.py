@@ -50,7 +50,7 @@ def record_page(queryset, page):
     return cache_public_page(RecordPage.as_view(queryset=queryset, page=page))
 
 
-city_detail = record_page(City.objects.select_related("country"), city_page)
+city_detail = record_page(City.objects.public().select_related("country"), city_page)
 challenge_detail = record_page(Challenge.objects.select_related("theme"), challenge_page)
 person_detail = record_page(
     Person.objects.public().select_related("city__country", "organisation", "source"),

@@ -158,8 +158,10 @@ def challenges_with_counts():
 def cities_with_counts():
     published = Q(practices__status=Status.PUBLISHED)
     # Distinct: a city that did and presented a practice is linked to it twice.
-    return City.objects.select_related("country").annotate(
-        practice_count=Count("practices", filter=published, distinct=True)
+    return (
+        City.objects.public()
+        .select_related("country")
+        .annotate(practice_count=Count("practices", filter=published, distinct=True))
     )
 
 

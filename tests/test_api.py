@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from cases.catalogue import ANY_WORD_BELOW
 from cases.catalogue_index import forget_catalogue_index
-from cases.models import Status
+from cases.models import City, Status
 from cases.search import practice_refresh_search
 
 from .factories import (
@@ -177,6 +177,30 @@ def test_a_person_only_an_unpublished_report_names_is_invisible(client, status):
     unpublished.status, unpublished.published_at = Status.PUBLISHED, timezone.now()
     unpublished.save()
     assert client.get(reverse("api:person-detail", args=["typed-in"])).status_code == 200
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
+def test_a_city_only_unpublished_reports_name_is_invisible(client, status):
+    typed_in = make_city(slug="typed-in")
+    unpublished = make_event(status=status, cities=[typed_in])
+    make_practice(status=status, cities=[typed_in, make_city(slug="also-public")])
+    make_practice(cities=[City.objects.get(slug="also-public")])
+    make_event(status=status, host_city=make_city(slug="hosts-a-draft"))
+    make_city(slug="in-the-gazetteer")
+    visible = ["also-public", "in-the-gazetteer"]
+    assert sorted(slugs(client.get(reverse("api:city-list")))) == visible
+    for url in (reverse("api:city-detail", args=["typed-in"]), typed_in.get_absolute_url()):
+        assert client.get(url).status_code == 404
+    listed = client.get(reverse("cases:city-list")).context["cities"]
+    assert sorted(city.slug for city in listed) == visible
+    sitemap = client.get(reverse("data:sitemap-section", args=["cities"])).content.decode()
+    assert "/cities/also-public/" in sitemap
+    assert "/cities/typed-in/" not in sitemap
+    assert "/cities/hosts-a-draft/" not in sitemap
+    # Published, the report shows it.
+    unpublished.status, unpublished.published_at = Status.PUBLISHED, timezone.now()
+    unpublished.save()
+    assert client.get(reverse("api:city-detail", args=["typed-in"])).status_code == 200
 
 
 @pytest.mark.parametrize("count", [3, 30])
