@@ -135,7 +135,7 @@ def open_challenge_list(request):
 
 @cache_public_page
 def peer_finder(request):
-    cities = list(City.objects.select_related("country").order_by("name"))
+    cities = list(City.objects.public().select_related("country").order_by("name"))
     question = PeerQuestion.from_get(request.GET, cities=cities)
     context = {
         "question": question,

@@ -191,8 +191,9 @@ def test_a_city_only_unpublished_reports_name_is_invisible(client, status):
     assert sorted(slugs(client.get(reverse("api:city-list")))) == visible
     for url in (reverse("api:city-detail", args=["typed-in"]), typed_in.get_absolute_url()):
         assert client.get(url).status_code == 404
-    listed = client.get(reverse("cases:city-list")).context["cities"]
-    assert sorted(city.slug for city in listed) == visible
+    for page, name in (("cases:city-list", "cities"), ("cases:peer-finder", "cities")):
+        listed = client.get(reverse(page)).context[name]
+        assert sorted(city.slug for city in listed) == visible, page
     sitemap = client.get(reverse("data:sitemap-section", args=["cities"])).content.decode()
     assert "/cities/also-public/" in sitemap
     assert "/cities/typed-in/" not in sitemap
