@@ -2,7 +2,7 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
@@ -64,6 +64,26 @@ class Country(SlugKeyedModel):
         verbose_name_plural = _("countries")
 
 
+class CityQuerySet(models.QuerySet):
+    def public(self):
+        """Cities a public record names, or none (the gazetteer the seed and curators keep).
+
+        A city only unpublished reports name (an editor typed it in) stays unseen, on the site,
+        through the API and in the sitemap, until a record that names it is published.
+        """
+        city = OuterRef("pk")
+        on_practices = PracticeCity.objects.filter(city=city)
+        at_events = EventCity.objects.filter(city=city)
+        hosting = Event.objects.filter(host_city=city)
+        named = Exists(on_practices) | Exists(at_events) | Exists(hosting)
+        named_publicly = (
+            Exists(on_practices.filter(goodpractice__status__in=PUBLIC_STATUSES))
+            | Exists(at_events.filter(event__status__in=PUBLIC_STATUSES))
+            | Exists(hosting.filter(status__in=PUBLIC_STATUSES))
+        )
+        return self.filter(named_publicly | ~named)
+
+
 class City(SlugKeyedModel):
     """A city, municipality or county administration that takes part in peer learning."""
 
@@ -91,6 +111,8 @@ class City(SlugKeyedModel):
         max_digits=8, decimal_places=5, null=True, blank=True, verbose_name=_("longitude")
     )
     created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+
+    objects = SlugManager.from_queryset(CityQuerySet)()
 
     class Meta:
         verbose_name = _("city")
@@ -617,6 +639,14 @@ class GoodPractice(ReviewedRecord):
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
         ]
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # The slug it was read with: a save that changes it keeps the old address as a
+        # PracticeRedirect (cases/signals.py), so links and citations made before stay good.
+        practice = super().from_db(db, field_names, values, **kwargs)
+        practice.loaded_slug = practice.__dict__.get("slug")
+        return practice
+
     def get_absolute_url(self):
         return reverse("cases:practice-detail", args=[self.slug])
 
@@ -841,6 +871,25 @@ class EventChallenge(ChallengeLink):
         constraints = [once("event_challenge", "event", "challenge")]
 
 
+class PersonQuerySet(models.QuerySet):
+    def public(self):
+        """People a public record names, or a curator quoted or added with no record yet.
+
+        Someone only an unpublished report names (an editor typed them in) stays unseen, on the
+        site and through the API, until a record that names them is published.
+        """
+        person = OuterRef("pk")
+        at_events = EventPerson.objects.filter(person=person)
+        voiced = GoodPractice.objects.filter(voiced_by_person=person)
+        named = Exists(at_events) | Exists(voiced)
+        named_publicly = (
+            Exists(at_events.filter(event__status__in=PUBLIC_STATUSES))
+            | Exists(voiced.filter(status__in=PUBLIC_STATUSES))
+            | Exists(Statement.objects.filter(person=person))
+        )
+        return self.filter(named_publicly | ~named)
+
+
 class Person(SlugKeyedModel):
     """Someone a source names: a speaker, an official, an expert or an author, to ask about it."""
 
@@ -866,6 +915,8 @@ class Person(SlugKeyedModel):
         ),
         verbose_name=_("note"),
     )
+
+    objects = SlugManager.from_queryset(PersonQuerySet)()
 
     class Meta:
         verbose_name = _("person")

@@ -243,7 +243,7 @@ def challenge_ids_faced_by(city):
 
 
 def cities_with_practice_counts():
-    """Every city with `practice_count`: the published practices it did or presented itself."""
+    """Every public city with `practice_count`: the published practices it did or presented."""
     own = PracticeCity.objects.own().filter(goodpractice__status=Status.PUBLISHED)
     own_count = (
         own.filter(city=OuterRef("pk"))
@@ -252,7 +252,8 @@ def cities_with_practice_counts():
         .values("count")
     )
     return (
-        City.objects.select_related("country")
+        City.objects.public()
+        .select_related("country")
         .annotate(practice_count=Coalesce(Subquery(own_count), Value(0)))
         .order_by("country__region", "country__name", "name")
     )
@@ -471,14 +472,15 @@ def event_page(event) -> dict:
 
 def people_with_statement_counts():
     return (
-        Person.objects.select_related("city", "organisation")
+        Person.objects.public()
+        .select_related("city", "organisation")
         .annotate(statement_count=Count("statements"))
         .order_by("name")
     )
 
 
 def people_of_city(city):
-    return city.people.select_related("organisation").order_by("name")
+    return city.people.public().select_related("organisation").order_by("name")
 
 
 def events_of_person(person):

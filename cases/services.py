@@ -394,10 +394,16 @@ def _person_get_or_create(wanted: PersonAtEvent, *, city, organisation, event) -
     key = selectors.normalised(wanted.name)
     for person in Person.objects.filter(city=city) if city else Person.objects.all():
         if selectors.normalised(person.name) == key:
-            changed = {"role": wanted.role, "organisation": organisation}
-            changed = {name: value for name, value in changed.items() if value}
+            changed = {}
+            if wanted.role and wanted.role != person.role:
+                changed["role"] = wanted.role
+            if organisation and organisation.pk != person.organisation_id:
+                changed["organisation"] = organisation
             if changed:
-                Person.objects.filter(pk=person.pk).update(**changed)
+                # Saved, not updated: the change is a version of the person (history).
+                for name, value in changed.items():
+                    setattr(person, name, value)
+                person.save(update_fields=list(changed))
             return person
     return Person.objects.create(
         name=wanted.name,

@@ -22,7 +22,15 @@ from taggit.models import Tag
 from challenges.models import Challenge, Theme
 
 from .caching import bump_catalogue_version
-from .models import CatalogueState, City, Country, Event, GoodPractice, SearchWord
+from .models import (
+    CatalogueState,
+    City,
+    Country,
+    Event,
+    GoodPractice,
+    PracticeRedirect,
+    SearchWord,
+)
 from .search import practice_refresh_search
 
 # For each model whose names search copies: how a practice reaches it, and the fields copied
@@ -77,6 +85,16 @@ def refresh_search_after_rename(sender, instance, **kwargs):
     practice_refresh_search(practice_ids=list(practice_ids))
 
 
+def keep_old_address(sender, instance, raw=False, **kwargs):
+    """A practice whose slug changed (in the admin) keeps its old address, which answers 301 to
+    the new one: a citation's permanent address stays good."""
+    old_slug = getattr(instance, "loaded_slug", None)
+    if raw or not old_slug or old_slug == instance.slug:
+        return
+    PracticeRedirect.objects.update_or_create(old_slug=old_slug, defaults={"practice": instance})
+    instance.loaded_slug = instance.slug
+
+
 def bump_after_save(sender, **kwargs):
     bump_catalogue_version()
 
@@ -96,6 +114,7 @@ def connect():
         uid = f"search-copies-{model._meta.label_lower}"
         pre_save.connect(note_copied_changes, sender=model, dispatch_uid=uid)
         post_save.connect(refresh_search_after_rename, sender=model, dispatch_uid=uid)
+    post_save.connect(keep_old_address, sender=GoodPractice, dispatch_uid="practice-old-address")
     for model in catalogue_models():
         uid = f"catalogue-version-{model._meta.label_lower}"
         post_save.connect(bump_after_save, sender=model, dispatch_uid=uid)

@@ -50,10 +50,11 @@ def record_page(queryset, page):
     return cache_public_page(RecordPage.as_view(queryset=queryset, page=page))
 
 
-city_detail = record_page(City.objects.select_related("country"), city_page)
+city_detail = record_page(City.objects.public().select_related("country"), city_page)
 challenge_detail = record_page(Challenge.objects.select_related("theme"), challenge_page)
 person_detail = record_page(
-    Person.objects.select_related("city__country", "organisation", "source"), person_page
+    Person.objects.public().select_related("city__country", "organisation", "source"),
+    person_page,
 )
 event_detail = cache_public_page(EventPage.as_view())
 
@@ -134,7 +135,7 @@ def open_challenge_list(request):
 
 @cache_public_page
 def peer_finder(request):
-    cities = list(City.objects.select_related("country").order_by("name"))
+    cities = list(City.objects.public().select_related("country").order_by("name"))
     question = PeerQuestion.from_get(request.GET, cities=cities)
     context = {
         "question": question,

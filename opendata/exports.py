@@ -33,6 +33,7 @@ CSV_COLUMNS = [
     "summary",
     "challenges",
     "cities",
+    "city_roles",
     "events",
     "tags",
     "source",
@@ -105,6 +106,8 @@ def _csv_row(record):
         record["summary"],
         slugs("challenges"),
         slugs("cities"),
+        # Each city's part as the source gives it: "berlin (did); berlin (presented)".
+        VALUE_SEPARATOR.join(f"{city['slug']} ({city['role']})" for city in record["cities"]),
         slugs("events"),
         VALUE_SEPARATOR.join(record["tags"]),
         source.get("title", ""),

@@ -1,7 +1,8 @@
 """Atom feeds of newly published practices and event reports.
 
 /feeds/practices/ takes the catalogue's parameters (search included), so the feed of a challenge,
-city or tag is /feeds/practices/?challenge=…, ?city=…, ?tag=…; /feeds/events/ lists the reports.
+city or tag is /feeds/practices/?challenge=…, ?city=…, ?tag=…; /feeds/events/ lists the reports,
+those of a challenge or a city with ?challenge=… or ?city=….
 Only published records appear, newest first. An entry's id is a tag URI made of the site's host,
 the day the record was created and its primary key: it never changes when the record is edited
 or renamed (a slug may change).
@@ -17,7 +18,7 @@ from django.utils.translation import gettext
 
 from cases.catalogue import CatalogueQuery
 
-from .selectors import catalogue_link_params, feed_events, feed_practices
+from .selectors import catalogue_link_params, event_feed_names, feed_events, feed_practices
 
 FEED_SIZE = 50
 
@@ -33,11 +34,14 @@ class FeedRequest:
     host: str
     path: str
     catalogue: CatalogueQuery | None = None
+    event_names: dict | None = None  # {facet: {slug: name}}: see selectors.event_feed_names
 
 
 class CityLearnFeed(Feed):
     feed_type = Atom1Feed
     item_guid_is_permalink = False
+    # Atom (RFC 4287, 4.1.1) needs an author of the feed, or of every entry: the catalogue's.
+    author_name = "CityLearn"
     kind = ""
 
     def __call__(self, request, *args, **kwargs):
@@ -87,8 +91,7 @@ class PracticeFeed(CityLearnFeed):
 
     def get_object(self, request):
         obj = super().get_object(request)
-        # A subscription keeps every word of a search, as the API does.
-        obj.catalogue = CatalogueQuery.from_get(request.GET, widen=False)
+        obj.catalogue = CatalogueQuery.from_get(request.GET)
         return obj
 
     def title(self, obj):
@@ -105,17 +108,26 @@ class PracticeFeed(CityLearnFeed):
         return reverse("cases:practice-list") + (f"?{params}" if params else "")
 
     def items(self, obj):
-        # Picked newest first by the catalogue index, then one query reads them.
+        # The view's practices, widened to any word as the catalogue shows them when every word
+        # finds too little: picked newest first by the catalogue index, then one query reads them.
         return self._with_host(feed_practices(obj.catalogue.newest_ids(FEED_SIZE)), obj)
 
 
 class EventFeed(CityLearnFeed):
-    """Event reports, newest published first."""
+    """Event reports, newest published first; ?challenge=… and ?city=… narrow them."""
 
     kind = "event"
 
+    def get_object(self, request):
+        obj = super().get_object(request)
+        obj.event_names = event_feed_names(request.GET)
+        return obj
+
     def title(self, obj):
-        return gettext("CityLearn: event reports")
+        narrowed = [name for names in obj.event_names.values() for name in names.values()]
+        if not narrowed:
+            return gettext("CityLearn: event reports")
+        return gettext("CityLearn: event reports (%(filters)s)") % {"filters": "; ".join(narrowed)}
 
     def subtitle(self, obj):
         return gettext("Event reports newly published in the CityLearn catalogue.")
@@ -124,4 +136,4 @@ class EventFeed(CityLearnFeed):
         return reverse("cases:event-list")
 
     def items(self, obj):
-        return self._with_host(feed_events(), obj)
+        return self._with_host(feed_events(obj.event_names), obj)

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Prefetch, Q
 
+from cases.filters import SlugListField
 from cases.models import (
     PUBLIC_STATUSES,
     City,
@@ -46,10 +47,32 @@ def feed_practices(practice_ids):
     return [by_id[pk] for pk in practice_ids if pk in by_id]
 
 
-def feed_events():
+# What the event feed may be narrowed to: a challenge raised at the event, a city that took
+# part in it (the events a challenge's or a city's page lists).
+EVENT_FEED_FACETS = {"challenge": (Challenge, "challenges"), "city": (City, "cities")}
+
+
+def event_feed_names(params):
+    """{facet: {slug: name}} of the challenges and cities the event feed is asked for. A slug
+    that names nothing is left out, as on the catalogue: one query per facet asked for."""
+    names = {}
+    for facet, (model, _relation) in EVENT_FEED_FACETS.items():
+        if slugs := SlugListField().to_python(params.getlist(facet)):
+            names[facet] = dict(model.objects.filter(slug__in=slugs).values_list("slug", "name"))
+    return names
+
+
+def feed_events(names=None):
+    """Published event reports, newest first; with `names` (event_feed_names), those raising
+    any of the challenges and having any of the cities."""
+    events = Event.objects.published()
+    for facet, slugs in (names or {}).items():
+        if slugs:
+            relation = EVENT_FEED_FACETS[facet][1]
+            matching = Event.objects.filter(**{f"{relation}__slug__in": list(slugs)})
+            events = events.filter(pk__in=matching.values("pk"))
     return (
-        Event.objects.published()
-        .order_by("-published_at", "title")
+        events.order_by("-published_at", "title")
         .only("pk", "slug", "title", "summary", "created_at", "updated_at", "published_at")
         .prefetch_related(Prefetch("challenges", queryset=Challenge.objects.only("pk", "name")))
     )
@@ -138,8 +161,10 @@ def challenges_with_counts():
 def cities_with_counts():
     published = Q(practices__status=Status.PUBLISHED)
     # Distinct: a city that did and presented a practice is linked to it twice.
-    return City.objects.select_related("country").annotate(
-        practice_count=Count("practices", filter=published, distinct=True)
+    return (
+        City.objects.public()
+        .select_related("country")
+        .annotate(practice_count=Count("practices", filter=published, distinct=True))
     )
 
 
@@ -170,7 +195,11 @@ def people_with_everything():
     statements = Statement.objects.select_related("source", "event", "practice").order_by(
         "position", "pk"
     )
-    return Person.objects.select_related("city", "organisation").prefetch_related(
-        Prefetch("event_links", queryset=public_parts),
-        Prefetch("statements", queryset=statements),
+    return (
+        Person.objects.public()
+        .select_related("city", "organisation")
+        .prefetch_related(
+            Prefetch("event_links", queryset=public_parts),
+            Prefetch("statements", queryset=statements),
+        )
     )

@@ -70,7 +70,7 @@ class ChallengeSitemap(CatalogueSitemap):
 
 class CitySitemap(CatalogueSitemap):
     def items(self):
-        return City.objects.only("slug").order_by("pk")
+        return City.objects.public().only("slug").order_by("pk")
 
 
 SITEMAPS = {

@@ -105,10 +105,11 @@ def make_practice(*, challenges=None, cities=(), events=(), tags=(), **fields):
     return practice
 
 
-def make_person(*, events=(), statements=(), **fields):
+def make_person(*, events=(), statements=(), voiced_practices=(), **fields):
     """A person; `statements` are quotes from `source` (made when not given)."""
     name = fields.pop("name", None) or _unique("Person")
     person = Person.objects.create(name=name, slug=fields.pop("slug", slugify(name)), **fields)
+    person.voiced_practices.set(voiced_practices)
     for event in events:
         EventPerson.objects.create(event=event, person=person, part="speaker", passage=PASSAGE)
     source = person.source or (make_source() if statements else None)

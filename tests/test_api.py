@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.core.cache import caches
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openapi_spec_validator import validate
@@ -14,7 +15,7 @@ from taggit.models import Tag
 
 from cases.catalogue import ANY_WORD_BELOW
 from cases.catalogue_index import forget_catalogue_index
-from cases.models import Status
+from cases.models import City, Status
 from cases.search import practice_refresh_search
 
 from .factories import (
@@ -152,6 +153,55 @@ def test_a_person_is_read_with_their_part_at_public_events_and_what_they_said(cl
     [said] = record["statements"]
     assert (said["quote"], said["event"]) == ("Share the data.", None)
     assert record["address"] == "http://testserver/people/amina-mayor/"
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
+def test_a_person_only_an_unpublished_report_names_is_invisible(client, status):
+    city = make_city(slug="kisumu")
+    unpublished = make_event(status=status)
+    make_person(slug="typed-in", city=city, events=[unpublished])
+    make_person(slug="voices-a-draft", voiced_practices=[make_practice(status=status)])
+    make_person(slug="also-at-a-public-event", events=[unpublished, make_event()])
+    make_person(slug="added-by-a-curator")
+    make_person(slug="quoted", statements=["Share the data."])
+    visible = ["added-by-a-curator", "also-at-a-public-event", "quoted"]
+    assert sorted(slugs(client.get(reverse("api:person-list")))) == visible
+    for slug in ("typed-in", "voices-a-draft"):
+        assert client.get(reverse("api:person-detail", args=[slug])).status_code == 404
+        assert client.get(reverse("cases:person-detail", args=[slug])).status_code == 404
+    # The site's list and the city's page leave them out too.
+    people = client.get(reverse("cases:person-list")).context["page"]
+    assert sorted(person.slug for person in people) == visible
+    assert list(client.get(city.get_absolute_url()).context["people"]) == []
+    # Published, the report shows them.
+    unpublished.status, unpublished.published_at = Status.PUBLISHED, timezone.now()
+    unpublished.save()
+    assert client.get(reverse("api:person-detail", args=["typed-in"])).status_code == 200
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.IN_REVIEW])
+def test_a_city_only_unpublished_reports_name_is_invisible(client, status):
+    typed_in = make_city(slug="typed-in")
+    unpublished = make_event(status=status, cities=[typed_in])
+    make_practice(status=status, cities=[typed_in, make_city(slug="also-public")])
+    make_practice(cities=[City.objects.get(slug="also-public")])
+    make_event(status=status, host_city=make_city(slug="hosts-a-draft"))
+    make_city(slug="in-the-gazetteer")
+    visible = ["also-public", "in-the-gazetteer"]
+    assert sorted(slugs(client.get(reverse("api:city-list")))) == visible
+    for url in (reverse("api:city-detail", args=["typed-in"]), typed_in.get_absolute_url()):
+        assert client.get(url).status_code == 404
+    for page, name in (("cases:city-list", "cities"), ("cases:peer-finder", "cities")):
+        listed = client.get(reverse(page)).context[name]
+        assert sorted(city.slug for city in listed) == visible, page
+    sitemap = client.get(reverse("data:sitemap-section", args=["cities"])).content.decode()
+    assert "/cities/also-public/" in sitemap
+    assert "/cities/typed-in/" not in sitemap
+    assert "/cities/hosts-a-draft/" not in sitemap
+    # Published, the report shows it.
+    unpublished.status, unpublished.published_at = Status.PUBLISHED, timezone.now()
+    unpublished.save()
+    assert client.get(reverse("api:city-detail", args=["typed-in"])).status_code == 200
 
 
 @pytest.mark.parametrize("count", [3, 30])

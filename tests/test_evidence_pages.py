@@ -18,6 +18,7 @@ from .factories import (
     make_practice,
     make_source,
 )
+from .html_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,27 @@ def test_a_merged_practice_answers_301_with_the_practice_it_was_merged_into(clie
     response = client.get(reverse("cases:practice-detail", args=["old-address"]))
     assert response.status_code == 301
     assert response["Location"] == practice.get_absolute_url()
+
+
+def test_a_practice_renamed_in_the_admin_keeps_its_old_address(client, admin_client):
+    practice = make_practice(slug="budget-pooling", cities=[make_city()])
+    old_address = practice.get_absolute_url()
+    url = reverse("admin:cases_goodpractice_change", args=[practice.pk])
+    data = form_data(admin_client.get(url))
+    data["slug"] = "pooled-budgets"
+    assert admin_client.post(url, data).status_code == 302
+    practice.refresh_from_db()
+    assert practice.slug == "pooled-budgets"
+    # Cited or linked under the old address, it is still found there.
+    response = client.get(old_address)
+    assert (response.status_code, response["Location"]) == (301, practice.get_absolute_url())
+    # Renamed back, it answers at its first address again, with no loop.
+    data = form_data(admin_client.get(url))
+    data["slug"] = "budget-pooling"
+    admin_client.post(url, data)
+    assert client.get(old_address).status_code == 200
+    response = client.get(reverse("cases:practice-detail", args=["pooled-budgets"]))
+    assert (response.status_code, response["Location"]) == (301, old_address)
 
 
 def test_an_unknown_practice_address_is_still_404(client):
@@ -359,8 +381,12 @@ def test_a_person_page_lists_the_records_they_voiced(client):
 
 
 def test_a_person_page_hides_events_that_are_not_public(client):
-    person = make_person(events=[make_event(title="Draft event", status="draft")])
-    assertNotContains(client.get(person.get_absolute_url()), "Draft event")
+    # Named at a public event too: someone only a draft names has no page at all
+    # (tests/test_api.py).
+    events = [make_event(title="Draft event", status="draft"), make_event(title="Side event")]
+    response = client.get(make_person(events=events).get_absolute_url())
+    assertContains(response, "Side event")
+    assertNotContains(response, "Draft event")
 
 
 def test_the_people_list_names_everyone_with_their_role(client):

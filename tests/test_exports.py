@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
-from cases.models import Status
+from cases.models import CityRole, PracticeCity, Status
 from demo.data import clear_demo_data, generate_demo_data
 from opendata import exports
 
@@ -133,22 +133,28 @@ def test_a_row_names_challenges_cities_event_source_quote_and_address(client):
     source = make_source(title="Side event report", publisher="Connective Cities")
     event = make_event(slug="nairobi-side-event", title="Nairobi side event")
     draft_event = make_event(slug="draft-event", status=Status.DRAFT)
-    make_practice(
+    nairobi = make_city(slug="nairobi", name="Nairobi")
+    kisumu = make_city(slug="kisumu", name="Kisumu")
+    practice = make_practice(
         slug="budget-pooling",
         challenges=[make_challenge(slug="limited-funds", name="Limited funds")],
-        cities=[make_city(slug="nairobi", name="Nairobi")],
+        cities=[nairobi],
         events=[event, draft_event],
         tags=["open-source"],
         source=source,
         source_quote="Cities pooled their budgets.",
     )
+    # Each city with its part in the practice, as the source gives it.
+    PracticeCity.objects.create(goodpractice=practice, city=nairobi, role=CityRole.PRESENTED)
+    PracticeCity.objects.create(goodpractice=practice, city=kisumu, role=CityRole.SUBJECT)
     [row] = csv_rows(client.get(CSV_URL))
     assert row["address"] == "http://testserver/practices/budget-pooling/"
     assert (row["challenges"], row["cities"], row["events"]) == (
         "limited-funds",
-        "nairobi",
+        "kisumu; nairobi",
         "nairobi-side-event",
     )
+    assert row["city_roles"] == "kisumu (subject); nairobi (did); nairobi (presented)"
     assert (row["tags"], row["source"], row["quote"]) == (
         "open-source",
         "Side event report",
@@ -158,6 +164,11 @@ def test_a_row_names_challenges_cities_event_source_quote_and_address(client):
     assert record["challenges"] == [{"slug": "limited-funds", "name": "Limited funds"}]
     assert record["events"] == [{"slug": "nairobi-side-event", "title": "Nairobi side event"}]
     assert record["source"]["publisher"] == "Connective Cities"
+    assert [(city["slug"], city["role"]) for city in record["cities"]] == [
+        ("kisumu", "subject"),
+        ("nairobi", "did"),
+        ("nairobi", "presented"),
+    ]
 
 
 def test_the_json_export_carries_the_licence_and_a_citation(client, catalogue):

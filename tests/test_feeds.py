@@ -31,10 +31,13 @@ def parse_atom(response):
     assert feed.tag == f"{ATOM}feed"
     for required in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{required}") is not None, required
+    # RFC 4287, 4.1.1: an author with a name for the feed, or for every one of its entries.
+    feed_has_author = bool(feed.findtext(f"{ATOM}author/{ATOM}name"))
     entries = []
     for entry in feed.findall(f"{ATOM}entry"):
         for required in ("id", "title", "updated"):
             assert entry.findtext(f"{ATOM}{required}"), required
+        assert feed_has_author or entry.findtext(f"{ATOM}author/{ATOM}name"), "author"
         link = entry.find(f"{ATOM}link[@rel='alternate']").get("href")
         entries.append((entry.findtext(f"{ATOM}id"), entry.findtext(f"{ATOM}title"), link))
     return entries
@@ -102,6 +105,24 @@ def test_a_feed_holds_the_same_practices_as_its_catalogue_view(client, budgets):
     assert titles(client.get(PRACTICES, params)) == [practice.title for practice in catalogue]
 
 
+def test_a_feed_of_a_search_that_finds_too_little_holds_what_the_catalogue_shows(client):
+    # No practice holds both words: the catalogue shows those with either, and so does its feed.
+    for days, title in enumerate(["Budget pooling", "Participatory budget", "Data portal"]):
+        make_practice(title=title, published_at=days_ago(days))
+    make_practice(title="Tree planting")
+    practice_refresh_search()
+    params = {"q": "budget portal"}
+    response = client.get(reverse("cases:practice-list"), params)
+    assert response.context["any_word"]
+    shown = {practice.title for practice in response.context["page"]}
+    assert titles(client.get(PRACTICES, params)) == [
+        "Budget pooling",
+        "Participatory budget",
+        "Data portal",
+    ]
+    assert shown == {"Budget pooling", "Participatory budget", "Data portal"}
+
+
 def test_unknown_or_malformed_values_are_ignored_as_on_the_catalogue(client):
     make_practice(title="Budget pooling")
     response = client.get(PRACTICES, {"challenge": ["no-such-challenge", "<script>"]})
@@ -129,6 +150,29 @@ def test_the_event_feed_holds_published_reports_newest_first(client):
     make_event(title="Draft report", status=Status.DRAFT)
     make_event(title="Archived report", status=Status.ARCHIVED)
     assert titles(client.get(EVENTS)) == ["Side event", "Roundtable"]
+
+
+def test_challenge_and_city_event_feeds_hold_their_published_reports(client, budgets):
+    nairobi, kisumu = make_city(slug="nairobi"), make_city(slug="kisumu")
+    make_event(title="Older", challenges=[budgets], cities=[nairobi], published_at=days_ago(2))
+    make_event(title="Newest", challenges=[budgets], cities=[kisumu], published_at=days_ago(1))
+    make_event(title="Elsewhere", cities=[nairobi])
+    make_event(title="Draft", challenges=[budgets], cities=[nairobi], status=Status.DRAFT)
+    assert titles(client.get(EVENTS, {"challenge": "limited-funds"})) == ["Newest", "Older"]
+    assert titles(client.get(EVENTS, {"city": "nairobi"})) == ["Elsewhere", "Older"]
+    both = client.get(EVENTS, {"challenge": "limited-funds", "city": "nairobi"})
+    assert titles(both) == ["Older"]
+    assert b"CityLearn: event reports (Limited funds; " in both.content
+    # A slug that names nothing is left out, as on the catalogue.
+    unknown = client.get(EVENTS, {"challenge": ["no-such-challenge", "<b>"], "city": "nairobi"})
+    assert titles(unknown) == ["Elsewhere", "Older"]
+
+
+def test_an_empty_feed_names_its_author(client):
+    # With no entry to name one, the feed itself must (RFC 4287, 4.1.1).
+    for address in (PRACTICES, EVENTS):
+        feed = ElementTree.fromstring(client.get(address).content)  # noqa: S314
+        assert feed.findtext(f"{ATOM}author/{ATOM}name") == "CityLearn"
 
 
 def test_a_publish_shows_in_a_cached_feed_at_once(
@@ -175,8 +219,11 @@ def test_pages_link_to_their_feeds(client, budgets):
     pages = {
         reverse("home"): [PRACTICES, EVENTS],
         reverse("cases:event-list"): [EVENTS],
-        budgets.get_absolute_url(): [f"{PRACTICES}?challenge=limited-funds"],
-        city.get_absolute_url(): [f"{PRACTICES}?city=nairobi"],
+        budgets.get_absolute_url(): [
+            f"{PRACTICES}?challenge=limited-funds",
+            f"{EVENTS}?challenge=limited-funds",
+        ],
+        city.get_absolute_url(): [f"{PRACTICES}?city=nairobi", f"{EVENTS}?city=nairobi"],
         f"{reverse('cases:practice-list')}?challenge=limited-funds&page=1&sort=title": [
             f"{PRACTICES}?challenge=limited-funds"
         ],

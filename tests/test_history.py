@@ -10,6 +10,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 from reversion.models import Version
 
+from cases import services
 from cases.models import GoodPractice, PracticeCity, Status
 
 from .editor_helpers import make_report, report_data
@@ -117,6 +118,21 @@ def test_a_site_edit_of_a_report_shows_in_the_history_and_restores(client):
     event.refresh_from_db()
     assert event.summary == "First."
     assert event.status == Status.DRAFT
+
+
+def test_a_report_that_changes_a_persons_role_keeps_it_as_a_version_of_the_person():
+    person = make_person(name="Amina Odhiambo", role="Mayor")
+    author = make_editor("amina")
+    event = make_report(status=Status.DRAFT, created_by=author)
+    changes = services.ReportChanges(
+        cities=list(event.cities.all()),
+        challenges=list(event.challenges.all()),
+        people=[services.PersonAtEvent(name="Amina Odhiambo", role="Former mayor")],
+    )
+    services.event_report_save(event=event, user=author, changes=changes)
+    version = Version.objects.get_for_object(person).get()
+    assert version.field_dict["role"] == "Former mayor"
+    assert (version.revision.user, version.revision.get_comment()) == (author, "Saved the report")
 
 
 def test_the_report_moves_are_versions_with_the_curators_comment(curator_client):
@@ -285,6 +301,38 @@ def test_admin_edits_of_challenges_cities_and_people_are_versions(client, model,
     assert version.field_dict["name"] == "Renamed in the admin"
     history = client.get(reverse(f"admin:{model}_history", args=[record.pk]))
     assertContains(history, reverse(f"admin:{model}_revision", args=[record.pk, version.pk]))
+
+
+@pytest.mark.parametrize(
+    ("model", "factory"),
+    [
+        ("challenges_challenge", make_challenge),
+        ("cases_city", make_city),
+        ("cases_person", make_person),
+    ],
+)
+def test_challenges_cities_and_people_are_restored_and_recovered_in_the_admin(
+    client, model, factory
+):
+    record = factory()
+    first = first_version(record)
+    client.force_login(User.objects.create_superuser("ada", password="x" * 16))
+    url = reverse(f"admin:{model}_change", args=[record.pk])
+    data = form_data(client.get(url))
+    data["name"] = "Renamed in the admin"
+    assert client.post(url, data).status_code == 302
+    # History: the first version, restored through its form.
+    revision = reverse(f"admin:{model}_revision", args=[record.pk, first.pk])
+    assert client.post(revision, form_data(client.get(revision))).status_code == 302
+    record.refresh_from_db()
+    assert record.name == first.field_dict["name"]
+    # Deleted, then recovered from its last version.
+    pk, name = record.pk, record.name
+    record.delete()
+    version = Version.objects.get_deleted(type(record)).get()
+    recover = reverse(f"admin:{model}_recover", args=[version.pk])
+    assert client.post(recover, form_data(client.get(recover))).status_code == 302
+    assert type(record).objects.get(pk=pk).name == name
 
 
 def test_a_version_naming_a_source_deleted_since_restores_without_it(curator_client):
