@@ -416,12 +416,19 @@ class StatementAdmin(admin.ModelAdmin):
     autocomplete_fields = ["person", "source", "event", "practice"]
 
 
-@admin.register(models.PracticeRedirect)
-class PracticeRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_slug", "practice"]
-    list_select_related = ["practice"]
-    search_fields = ["old_slug", "practice__title", "practice__slug"]
-    autocomplete_fields = ["practice"]
+class RedirectAdmin(admin.ModelAdmin):
+    """The old addresses of one kind of record (Redirect.record_field names it)."""
+
+    def __init__(self, model, admin_site):
+        record = model.record_field
+        self.list_display = ["old_slug", record]
+        self.list_select_related = self.autocomplete_fields = [record]
+        self.search_fields = ["old_slug", f"{record}__title", f"{record}__slug"]
+        super().__init__(model, admin_site)
+
+
+admin.site.register(models.PracticeRedirect, RedirectAdmin)
+admin.site.register(models.EventRedirect, RedirectAdmin)
 
 
 # Taggit registers its own TagAdmin; replace it with one that autocompletes and counts usage.

@@ -344,6 +344,15 @@ class ReviewedRecord(SlugKeyedModel):
     def __str__(self):
         return self.title
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        # The slug it was read with: a save that changes it keeps the old address as a
+        # redirect (PracticeRedirect, EventRedirect; cases/signals.py), so links and citations
+        # made before stay good.
+        record = super().from_db(db, field_names, values, **kwargs)
+        record.loaded_slug = record.__dict__.get("slug")
+        return record
+
     @property
     def is_public(self):
         """Published or archived: it has a public page."""
@@ -638,14 +647,6 @@ class GoodPractice(ReviewedRecord):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="practice_status_published"),
         ]
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        # The slug it was read with: a save that changes it keeps the old address as a
-        # PracticeRedirect (cases/signals.py), so links and citations made before stay good.
-        practice = super().from_db(db, field_names, values, **kwargs)
-        practice.loaded_slug = practice.__dict__.get("slug")
-        return practice
 
     def get_absolute_url(self):
         return reverse("cases:practice-detail", args=[self.slug])
@@ -996,21 +997,41 @@ class Statement(NaturalKeyed):
         return f"{self.person}: {self.quote[:60]}"
 
 
-class PracticeRedirect(NaturalKeyed):
-    """An address a practice had before it was merged into another: it answers 301 there."""
+class Redirect(NaturalKeyed):
+    """An address a record had before it was renamed or merged into another: it answers 301
+    with the record's address now. `record_field` names the link to the record."""
 
     old_slug = models.SlugField(max_length=200, unique=True, verbose_name=_("old slug"))
-    practice = joined(GoodPractice, "redirects", verbose_name=_("practice"))
 
     key_fields = ("old_slug",)
+    record_field = ""
 
     class Meta:
-        verbose_name = _("practice redirect")
-        verbose_name_plural = _("practice redirects")
+        abstract = True
         ordering = ["old_slug"]
 
     def __str__(self):
-        return f"{self.old_slug} → {self.practice.slug}"
+        return f"{self.old_slug} → {getattr(self, self.record_field).slug}"
+
+
+class PracticeRedirect(Redirect):
+    practice = joined(GoodPractice, "redirects", verbose_name=_("practice"))
+
+    record_field = "practice"
+
+    class Meta(Redirect.Meta):
+        verbose_name = _("practice redirect")
+        verbose_name_plural = _("practice redirects")
+
+
+class EventRedirect(Redirect):
+    event = joined(Event, "redirects", verbose_name=_("event"))
+
+    record_field = "event"
+
+    class Meta(Redirect.Meta):
+        verbose_name = _("event redirect")
+        verbose_name_plural = _("event redirects")
 
 
 class SearchWord(models.Model):

@@ -27,6 +27,7 @@ from .models import (
     City,
     Country,
     Event,
+    EventRedirect,
     GoodPractice,
     PracticeRedirect,
     SearchWord,
@@ -85,13 +86,22 @@ def refresh_search_after_rename(sender, instance, **kwargs):
     practice_refresh_search(practice_ids=list(practice_ids))
 
 
+# The record whose old addresses each redirect model keeps.
+REDIRECTS = {GoodPractice: PracticeRedirect, Event: EventRedirect}
+
+
 def keep_old_address(sender, instance, raw=False, **kwargs):
-    """A practice whose slug changed (in the admin) keeps its old address, which answers 301 to
-    the new one: a citation's permanent address stays good."""
+    """A practice or event whose slug changed (in the admin) keeps its old address, which
+    answers 301 to the new one: a citation's permanent address stays good. Renamed back, the
+    first address is the record's own again (the redirect would loop)."""
     old_slug = getattr(instance, "loaded_slug", None)
     if raw or not old_slug or old_slug == instance.slug:
         return
-    PracticeRedirect.objects.update_or_create(old_slug=old_slug, defaults={"practice": instance})
+    redirects = REDIRECTS[sender]
+    redirects.objects.update_or_create(
+        old_slug=old_slug, defaults={redirects.record_field: instance}
+    )
+    redirects.objects.filter(old_slug=instance.slug).delete()
     instance.loaded_slug = instance.slug
 
 
@@ -114,7 +124,9 @@ def connect():
         uid = f"search-copies-{model._meta.label_lower}"
         pre_save.connect(note_copied_changes, sender=model, dispatch_uid=uid)
         post_save.connect(refresh_search_after_rename, sender=model, dispatch_uid=uid)
-    post_save.connect(keep_old_address, sender=GoodPractice, dispatch_uid="practice-old-address")
+    for model in REDIRECTS:
+        uid = f"old-address-{model._meta.label_lower}"
+        post_save.connect(keep_old_address, sender=model, dispatch_uid=uid)
     for model in catalogue_models():
         uid = f"catalogue-version-{model._meta.label_lower}"
         post_save.connect(bump_after_save, sender=model, dispatch_uid=uid)

@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.generic import DetailView
 
@@ -8,7 +9,7 @@ from .caching import cache_public_page
 from .catalogue import CatalogueQuery
 from .gaps import OPEN_MIN_RAISED, challenge_pictures
 from .maps import WORLD, MapFilters, map_cities, map_marks
-from .models import City, Event, GoodPractice, Kind, Person, PracticeRedirect, Region
+from .models import City, Event, EventRedirect, GoodPractice, Kind, Person, PracticeRedirect, Region
 from .peers import PeerQuestion
 from .selectors import (
     PAGE_SIZE,
@@ -36,7 +37,8 @@ class RecordPage(DetailView):
 
 
 class EventPage(RecordPage):
-    """A reviewer also sees the events that are not public yet."""
+    """A reviewer also sees the events that are not public yet. An address the event had before
+    it was renamed answers 301 with its address now."""
 
     page = staticmethod(event_page)
 
@@ -44,6 +46,15 @@ class EventPage(RecordPage):
         return Event.objects.visible_to(self.request.user).select_related(
             "source", "host_city", "part_of"
         )
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            redirects = EventRedirect.objects.select_related("event")
+            return redirect(
+                get_object_or_404(redirects, old_slug=kwargs["slug"]).event, permanent=True
+            )
 
 
 def record_page(queryset, page):

@@ -12,6 +12,7 @@ from cases.models import (
     City,
     Country,
     Event,
+    EventRedirect,
     GoodPractice,
     Organisation,
     Person,
@@ -50,6 +51,7 @@ def catalogue():
     practice = make_practice(challenges=[challenge], cities=[city], events=[event], tags=["x"])
     make_person(city=city, events=[event], statements=["What was said."])
     PracticeRedirect.objects.create(old_slug="merged-practice", practice=practice)
+    EventRedirect.objects.create(old_slug="renamed-event", event=event)
     return {"event": event, "practice": practice, "city": city, "challenge": challenge}
 
 

@@ -177,27 +177,6 @@ def test_a_merged_practice_answers_301_with_the_practice_it_was_merged_into(clie
     assert response["Location"] == practice.get_absolute_url()
 
 
-def test_a_practice_renamed_in_the_admin_keeps_its_old_address(client, admin_client):
-    practice = make_practice(slug="budget-pooling", cities=[make_city()])
-    old_address = practice.get_absolute_url()
-    url = reverse("admin:cases_goodpractice_change", args=[practice.pk])
-    data = form_data(admin_client.get(url))
-    data["slug"] = "pooled-budgets"
-    assert admin_client.post(url, data).status_code == 302
-    practice.refresh_from_db()
-    assert practice.slug == "pooled-budgets"
-    # Cited or linked under the old address, it is still found there.
-    response = client.get(old_address)
-    assert (response.status_code, response["Location"]) == (301, practice.get_absolute_url())
-    # Renamed back, it answers at its first address again, with no loop.
-    data = form_data(admin_client.get(url))
-    data["slug"] = "budget-pooling"
-    admin_client.post(url, data)
-    assert client.get(old_address).status_code == 200
-    response = client.get(reverse("cases:practice-detail", args=["pooled-budgets"]))
-    assert (response.status_code, response["Location"]) == (301, old_address)
-
-
 def test_an_unknown_practice_address_is_still_404(client):
     assert client.get(reverse("cases:practice-detail", args=["nothing-here"])).status_code == 404
 
@@ -449,3 +428,33 @@ def test_the_exports_name_the_kind_and_a_citys_roles(client, strategy):
     assert ",kind," in header
     assert ",city_practice," in line
     assert ",berlin," in line  # each city once among the slugs
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda slug: make_practice(slug=slug, cities=[make_city()]), "goodpractice"),
+        (lambda slug: make_event(slug=slug, source=make_source()), "event"),
+    ],
+)
+def test_a_record_renamed_in_the_admin_keeps_its_old_address(client, admin_client, make, name):
+    record = make("budget-pooling")
+    old_address = record.get_absolute_url()
+    url = reverse(f"admin:cases_{name}_change", args=[record.pk])
+    data = form_data(admin_client.get(url))
+    data["slug"] = "pooled-budgets"
+    assert admin_client.post(url, data).status_code == 302
+    record.refresh_from_db()
+    assert record.slug == "pooled-budgets"
+    # Cited or linked under the old address, it is still found there.
+    response = client.get(old_address)
+    assert (response.status_code, response["Location"]) == (301, record.get_absolute_url())
+    new_address = record.get_absolute_url()
+    # Renamed back, it answers at its first address again, with no loop.
+    data = form_data(admin_client.get(url))
+    data["slug"] = "budget-pooling"
+    admin_client.post(url, data)
+    assert client.get(old_address).status_code == 200
+    response = client.get(new_address)
+    assert (response.status_code, response["Location"]) == (301, old_address)
+    assert client.get(old_address.replace("budget-pooling", "no-such-record")).status_code == 404
