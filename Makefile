@@ -92,10 +92,11 @@ browser-deps:
 	@scripts/ensure-chromium
 
 # pytest-xdist: one worker per core, each test file kept in one worker (its fixtures and its
-# Chromium stay together). TEST_WORKERS=0 runs everything in this process.
+# Chromium stay together). TEST_WORKERS=0 runs everything in this process. The 15 slowest tests
+# are listed at the end, to see where the suite's time goes.
 TEST_WORKERS ?= auto
 test: install browser-deps
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --durations=15 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
