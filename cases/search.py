@@ -254,10 +254,9 @@ class PostgresSearch(SearchBackend):
         "FROM {batch}) AS vectors "
         "ON CONFLICT (practice_id) DO UPDATE SET vector = EXCLUDED.vector, head = EXCLUDED.head"
     )
-    _term_matched = (
-        " + CASE WHEN entry.practice_id IN "
-        "(SELECT practice_id FROM practice_search WHERE vector @@ {term}) THEN 1 ELSE 0 END"
-    )
+    # The practices whose words match a tsquery: the filter, and each counted term's subquery.
+    _holding = "SELECT practice_id FROM practice_search WHERE vector @@ {query}"
+    _term_matched = f" + CASE WHEN entry.practice_id IN ({_holding}) THEN 1 ELSE 0 END"
     _ranked = (
         "SET LOCAL enable_seqscan = off; "
         "SELECT entry.practice_id, {rank} FROM practice_search AS entry "
@@ -291,13 +290,14 @@ class PostgresSearch(SearchBackend):
         sql = "(" + joiner.join(term for term, _params in terms) + ")"
         params = [param for _term, term_params in terms for param in term_params]
         for term, term_params in (self._term(t, phrase=True) for t in question.excluded):
-            sql += f" && !!{term}"
+            sql = f"{sql} && !!{term}"
             params += term_params
-        return f"({sql})", params  # whole: @@ binds tighter than && and ||
+        # Bracketed whole: @@ binds tighter than && and ||.
+        return f"({sql})" if question.excluded else sql, params
 
     def _matching(self, question, any_word):
         query, params = self._query(question, any_word)
-        return f"SELECT practice_id FROM practice_search WHERE vector @@ {query}", params  # noqa: S608
+        return self._holding.format(query=query), params
 
     def filter(self, queryset, question, any_word):
         return queryset.filter(pk__in=RawSQL(*self._matching(question, any_word)))  # noqa: S611
@@ -318,7 +318,7 @@ class PostgresSearch(SearchBackend):
         if any_word:
             for term in question.terms[:COUNTED_TERMS]:
                 held, term_params = self._term(term, phrase=term in question.phrases)
-                sql += self._term_matched.format(term=held)
+                sql += self._term_matched.format(query=held)
                 params += term_params
         return sql, params
 
