@@ -132,7 +132,7 @@ class CatalogueQuery:
 
     @cached_property
     def _search(self):
-        """([(-rank, place)], places) of the search's published matches (see the index's
+        """((places, ranks), bits) of the search's published matches (see the index's
         placed()), or (None, None) without a search.
 
         When every word finds fewer than ANY_WORD_BELOW practices under the filters, the search

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
 
+import numpy as np
 from django import db
 from django.conf import settings
 from django.db import connection
@@ -240,6 +241,39 @@ class CatalogueIndex:
     cities: dict = field(default_factory=dict)  # city id -> (name, slug, region)
     cache_version: int | None = None  # the cache's catalogue version when last checked
     _own_challenges: dict | None = None
+    # Practice id -> place, -1 for a practice not published (an array indexed by id).
+    place_of_id: np.ndarray = field(init=False)
+    # {facet: (slugs, places, values)}: each (practice, value) pair once, as two arrays of the
+    # same length, `values` indexing `slugs`; what counts() reads for a filtered state.
+    links: dict = field(init=False)
+    # {facet: counts()} of the whole catalogue (its first page, every time, for every reader).
+    totals: dict = field(init=False)
+
+    def __post_init__(self):
+        self.place_of_id = np.full(max(self.place, default=0) + 1, -1, dtype=np.int32)
+        self.place_of_id[list(self.place)] = list(self.place.values())
+        self.links = {facet: self._links(facet) for facet in FACETS}
+        self.totals = {facet: self._counted(facet, self.everything) for facet in FACETS}
+
+    def _links(self, facet):
+        slugs = list(self.values[facet])
+        places = [np.flatnonzero(self.mask(self.values[facet][slug])) for slug in slugs]
+        values = [np.full(len(found), index, dtype=np.int32) for index, found in enumerate(places)]
+        if not slugs:
+            return slugs, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
+        return slugs, np.concatenate(places).astype(np.int32), np.concatenate(values)
+
+    def mask(self, bits):
+        """`bits` as an array of booleans, one per place."""
+        size = len(self.ids)
+        data = np.frombuffer(bits.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+        return np.unpackbits(data, count=size, bitorder="little").view(bool)
+
+    def bits_of(self, places):
+        """The bitset (an int) of an array of places."""
+        mask = np.zeros(len(self.ids), dtype=bool)
+        mask[places] = True
+        return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
     @classmethod
     def build(cls, version):
@@ -368,15 +402,28 @@ class CatalogueIndex:
 
     def counts(self, facet, bits):
         """[(slug, name, count)] of one facet's values among `bits`, most first: the choice
-        facets in their choices' order on a tie, the others by name."""
-        names = self.names[facet]
+        facets in their choices' order on a tie, the others by name.
+
+        The whole catalogue's are counted when the index is built. Otherwise each of the
+        facet's (practice, value) pairs whose practice is in `bits` is counted, in one pass
+        over two arrays: at 100,000 practices, a millisecond or two per facet whatever the
+        filters, where a popcount per value took 10 ms for the cities alone.
+        """
         if bits == self.everything:
-            counted = [(slug, members.bit_count()) for slug, members in self.values[facet].items()]
+            return self.totals[facet]
+        return self._counted(facet, bits)
+
+    def _counted(self, facet, bits):
+        names = self.names[facet]
+        slugs, places, values = self.links[facet]
+        if bits == self.everything:
+            counted = np.bincount(values, minlength=len(slugs))
         else:
-            counted = [
-                (slug, (members & bits).bit_count()) for slug, members in self.values[facet].items()
-            ]
-        rows = [(slug, names[slug], count) for slug, count in counted if count]
+            counted = np.bincount(values[self.mask(bits)[places]], minlength=len(slugs))
+        rows = [
+            (slugs[value], names[slugs[value]], int(counted[value]))
+            for value in np.flatnonzero(counted)
+        ]
         if facet in CHOICE_NAMES:
             order = {value: index for index, value in enumerate(CHOICE_NAMES[facet])}
             return sorted(rows, key=lambda row: (-row[2], order.get(row[0], len(order))))
@@ -427,27 +474,34 @@ class CatalogueIndex:
                     break
         return [self.ids[place] for place in found]
 
-    def placed(self, ranks):
-        """(bits, [(-rank, place)]) of a search's [(id, rank)], its published practices only:
-        the one pass over the matches that both counting and ranking read."""
-        get = self.place.get
-        placed = [(-rank, where) for pk, rank in ranks if (where := get(pk)) is not None]
-        return bitset(where for _rank, where in placed), placed
+    def placed(self, matches):
+        """(bits, (places, ranks)) of a search's matches (cases.search.Matches), its published
+        practices only, as arrays: what counting and ranking read."""
+        ids, ranks = matches
+        known = ids < len(self.place_of_id)
+        places = self.place_of_id[ids[known]]
+        published = places >= 0
+        places, ranks = places[published], ranks[known][published]
+        return self.bits_of(places), (places, ranks)
 
     def ranked_ids(self, placed, bits, start, stop):
         """Ids of the matching practices from the `start`-th to before the `stop`-th by rank,
-        then newest first (then by title): `placed` is [(-rank, place)] of the search's
-        matches (placed()), `bits` those the filters keep."""
+        then newest first (then by title): `placed` is (places, ranks) of the search's matches
+        (placed()), `bits` those the filters keep.
+
+        Only the matches that can reach the page are sorted: those ranked at least as high as
+        the `stop`-th best (found by a partial sort), ties included.
+        """
+        places, ranks = placed
         if bits != self.everything:
-            data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-            size = len(data)
-            placed = [
-                pair
-                for pair in placed
-                if pair[1] >> 3 < size and data[pair[1] >> 3] >> (pair[1] & 7) & 1
-            ]
-        best = heapq.nsmallest(stop, placed)[start:]
-        return [self.ids[place] for _rank, place in best]
+            kept = self.mask(bits)[places]
+            places, ranks = places[kept], ranks[kept]
+        if stop < len(ranks):
+            lowest = -np.partition(-ranks, stop - 1)[stop - 1]
+            reaching = ranks >= lowest
+            places, ranks = places[reaching], ranks[reaching]
+        order = np.lexsort((places, -ranks))[start:stop]
+        return [self.ids[place] for place in places[order].tolist()]
 
 
 logger = logging.getLogger(__name__)

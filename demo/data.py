@@ -547,6 +547,8 @@ def vacuum_analyze():
             SearchWord,
         )
     ]
+    # Search's own table (migration 0015_practice_search), which has no model.
+    tables.append("practice_search")
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
     return True
