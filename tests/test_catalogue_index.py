@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.catalogue import CatalogueQuery
-from cases.catalogue_index import catalogue_index, forget_catalogue_index
+from cases.catalogue_index import CatalogueIndex, catalogue_index, forget_catalogue_index
 from cases.filters import FACETS, PracticeFilter, facet_counts
 from cases.gaps import challenge_pictures
 from cases.maps import MapFilters, map_cities
@@ -41,7 +41,7 @@ from cases.models import (
     Status,
     TaggedPractice,
 )
-from cases.search import annotate_relevance, practice_refresh_search
+from cases.search import Matches, annotate_relevance, practice_refresh_search
 from cases.selectors import (
     PEER_EVIDENCE_SHOWN,
     challenge_ids_faced_by,
@@ -478,3 +478,63 @@ def test_city_pages_peers_map_and_gaps_equal_the_straightforward_queries(
             for challenge in theme.challenges.all()
         } == dict(counted.values_list("pk", "count"))
         transaction.set_rollback(True)
+
+
+def array_index(size):
+    """An index of `size` published practices (ids 100, 101...) and no facet value: enough
+    for what it does with a search's matches."""
+    ids = list(range(100, 100 + size))
+    return CatalogueIndex(
+        version=0,
+        ids=ids,
+        place={pk: where for where, pk in enumerate(ids)},
+        by_title=list(range(size)),
+        everything=(1 << size) - 1,
+        values={facet: {} for facet in FACETS},
+        names={facet: {} for facet in FACETS},
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    size=st.integers(1, 80),
+    data=st.data(),
+)
+def test_a_search_page_is_the_sorted_matches_slice(size, data):
+    """placed() keeps the published ids, ranked_ids() the filtered page in (rank desc, newest
+    first) order, whatever the ties around the page's end (ranks drawn from a few values) and
+    unknown or unpublished ids (below 100, above the last) among the matches."""
+    index = array_index(size)
+    found = data.draw(st.lists(st.integers(0, 100 + size + 20), unique=True, max_size=120))
+    ranks = data.draw(
+        st.lists(
+            st.sampled_from([0.0, 0.25, 0.5, 1.5, 2.0]), min_size=len(found), max_size=len(found)
+        )
+    )
+    keep = data.draw(st.sets(st.integers(0, size - 1)))
+    start = data.draw(st.integers(0, 30))
+    stop = start + data.draw(st.integers(1, 25))
+    matches = Matches.of(list(zip(found, ranks, strict=True)))
+    bits, placed = index.placed(matches)
+    published = {pk: rank for pk, rank in zip(found, ranks, strict=True) if pk in index.place}
+    assert bits == sum(1 << index.place[pk] for pk in published)
+    filters = index.everything if data.draw(st.booleans()) else sum(1 << where for where in keep)
+    expected = sorted(
+        (pk for pk in published if filters >> index.place[pk] & 1),
+        key=lambda pk: (-published[pk], index.place[pk]),
+    )
+    assert index.ranked_ids(placed, filters, start, stop) == expected[start:stop]
+
+
+def test_facet_counts_of_the_whole_catalogue_are_kept_from_the_build(db):
+    """The unfiltered catalogue's counts are the filtered counting's answer for every place."""
+    challenge = make_challenge()
+    for number in range(3):
+        make_practice(title=f"Practice {number}", challenges=[challenge])
+    index = catalogue_index()
+    assert index.counts("challenge", index.everything) == index._counted(
+        "challenge", index.everything
+    )
+    assert index.counts("challenge", index.everything) == [(challenge.slug, challenge.name, 3)]
+    one = 1 << 0
+    assert index.counts("challenge", one) == [(challenge.slug, challenge.name, 1)]
