@@ -13,6 +13,7 @@ the cache does not rebuild it (see catalogue_index()). Building costs one query 
 practices, one for their order by title and one per link table.
 """
 
+import gc
 import heapq
 import logging
 import os
@@ -523,6 +524,19 @@ def _build_if_moved(version):
     return index
 
 
+def _freeze():
+    """Collect, then leave out of every later garbage collection what lives now.
+
+    The index's lists and dicts hold about a million references at tier L, which every full
+    collection walked: 120 ms, paid by whichever request set it off. The watcher freezes after
+    each build (2 ms a full collection then); the index a rebuild replaces holds no cycle and is
+    freed by reference counting all the same. Collecting first keeps the garbage of the moment
+    out of the frozen set.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def catalogue_index():
     """The index of the catalogue as it is now, rebuilt when the catalogue moved since the last
     build in this worker (where the watcher, below, has not rebuilt it already).
@@ -587,7 +601,9 @@ def _watch(interval, stop):
     while not stop.is_set():
         try:
             db.close_old_connections()  # a connection the database dropped is opened again
-            _build_if_moved(catalogue_version_in_database())
+            built = _shared.get("index")
+            if _build_if_moved(catalogue_version_in_database()) is not built:
+                _freeze()
         except db.DatabaseError:
             db.connection.close()
             if warned_at is None or time.monotonic() - warned_at > 60:

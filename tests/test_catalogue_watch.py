@@ -1,6 +1,7 @@
 """The catalogue index is rebuilt by each process's watcher soon after the catalogue moves, so
 the first reader after a publish does not wait for it (cases/catalogue_index.py)."""
 
+import gc
 import time
 
 import pytest
@@ -74,6 +75,18 @@ def test_after_a_publish_the_index_is_rebuilt_without_a_reader(watcher):
     # A reader now finds it built: no build in the request.
     before = built()
     assert catalogue_index() is before
+
+
+@postgresql_only
+def test_what_the_watcher_builds_is_left_out_of_garbage_collections(watcher):
+    """A full collection walked every list and dict of the index (120 ms at tier L): after a
+    build the watcher freezes what lives, the index included."""
+    gc.unfreeze()
+    practice = make_practice()
+    assert wait_for(lambda: holds(practice))
+    assert wait_for(lambda: gc.get_freeze_count() > 0)
+    ids = built().ids  # a list: always tracked by the collector, unless frozen
+    assert not any(thing is ids for thing in gc.get_objects())
 
 
 @postgresql_only
