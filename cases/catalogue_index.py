@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
+from typing import NamedTuple
 
 import numpy as np
 from django import db
@@ -51,6 +52,20 @@ CHOICE_NAMES = {
     "region": dict(Region.choices),
 }
 FACETS = ["kind", "challenge", "theme", "tag", "city", "country", "region", "event", "stage"]
+# A filtered state with fewer practices than 1 / SPARSE_BELOW of the catalogue counts its
+# facets from those practices' pairs, not from every pair (CatalogueIndex._counted).
+SPARSE_BELOW = 8
+
+
+class FacetLinks(NamedTuple):
+    """Each (practice, value) pair of a facet once, sorted by place, as arrays."""
+
+    slugs: list  # value index -> slug
+    places: np.ndarray  # per pair
+    values: np.ndarray  # per pair, indexing `slugs`
+    starts: np.ndarray  # place -> where its pairs start (one more entry: the end)
+
+
 # Each byte's set bits, low bit first: a page is found a byte at a time.
 _BYTE_BITS = [tuple(bit for bit in range(8) if byte >> bit & 1) for byte in range(256)]
 
@@ -244,8 +259,7 @@ class CatalogueIndex:
     _own_challenges: dict | None = None
     # Practice id -> place, -1 for a practice not published (an array indexed by id).
     place_of_id: np.ndarray = field(init=False)
-    # {facet: (slugs, places, values)}: each (practice, value) pair once, as two arrays of the
-    # same length, `values` indexing `slugs`; what counts() reads for a filtered state.
+    # {facet: FacetLinks}: what counts() reads for a filtered state.
     links: dict = field(init=False)
     # {facet: counts()} of the whole catalogue (its first page, every time, for every reader).
     totals: dict = field(init=False)
@@ -257,12 +271,25 @@ class CatalogueIndex:
         self.totals = {facet: self._counted(facet, self.everything) for facet in FACETS}
 
     def _links(self, facet):
+        """FacetLinks of a facet, in place order."""
         slugs = list(self.values[facet])
         places = [np.flatnonzero(self.mask(self.values[facet][slug])) for slug in slugs]
         values = [np.full(len(found), index, dtype=np.int32) for index, found in enumerate(places)]
-        if not slugs:
-            return slugs, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
-        return slugs, np.concatenate(places).astype(np.int32), np.concatenate(values)
+        places = np.concatenate(places) if slugs else np.zeros(0, dtype=np.int64)
+        values = np.concatenate(values) if slugs else np.zeros(0, dtype=np.int32)
+        order = np.argsort(places, kind="stable")
+        starts = np.zeros(len(self.ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(places, minlength=len(self.ids)), out=starts[1:])
+        return FacetLinks(slugs, places[order].astype(np.int32), values[order], starts)
+
+    def _pairs_of(self, bits, starts):
+        """Where the pairs of the places in `bits` lie in a facet's arrays (a run per place,
+        from `starts`): few practices are counted from their own pairs only."""
+        kept = np.flatnonzero(self.mask(bits))
+        lengths = starts[kept + 1] - starts[kept]
+        # Each pair's position: its place's start, plus its rank within the place's run.
+        first = np.repeat(starts[kept] - (np.cumsum(lengths) - lengths), lengths)
+        return first + np.arange(len(first))
 
     def mask(self, bits):
         """`bits` as an array of booleans, one per place."""
@@ -416,9 +443,11 @@ class CatalogueIndex:
 
     def _counted(self, facet, bits):
         names = self.names[facet]
-        slugs, places, values = self.links[facet]
+        slugs, places, values, starts = self.links[facet]
         if bits == self.everything:
             counted = np.bincount(values, minlength=len(slugs))
+        elif bits.bit_count() * SPARSE_BELOW < len(self.ids):
+            counted = np.bincount(values[self._pairs_of(bits, starts)], minlength=len(slugs))
         else:
             counted = np.bincount(values[self.mask(bits)[places]], minlength=len(slugs))
         rows = [

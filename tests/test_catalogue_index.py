@@ -24,7 +24,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.catalogue import CatalogueQuery
-from cases.catalogue_index import CatalogueIndex, catalogue_index, forget_catalogue_index
+from cases.catalogue_index import (
+    SPARSE_BELOW,
+    CatalogueIndex,
+    catalogue_index,
+    forget_catalogue_index,
+)
 from cases.filters import FACETS, PracticeFilter, facet_counts
 from cases.gaps import challenge_pictures
 from cases.maps import MapFilters, map_cities
@@ -538,3 +543,25 @@ def test_facet_counts_of_the_whole_catalogue_are_kept_from_the_build(db):
     assert index.counts("challenge", index.everything) == [(challenge.slug, challenge.name, 3)]
     one = 1 << 0
     assert index.counts("challenge", one) == [(challenge.slug, challenge.name, 1)]
+
+
+def test_the_facets_of_a_few_practices_are_counted_from_their_own_pairs(db):
+    """A state with few practices (under 1 / SPARSE_BELOW of the catalogue) reads only their
+    (practice, value) pairs: each practice alone, and two together, count what they hold."""
+    challenges = [make_challenge() for _ in range(3)]
+    practices = [
+        make_practice(title=f"Practice {number}", challenges=challenges[: number % 3 + 1])
+        for number in range(20)
+    ]
+    index = catalogue_index()
+    for practice in practices:
+        bits = 1 << index.place[practice.pk]
+        assert bits.bit_count() * SPARSE_BELOW < len(index.ids)
+        held = {challenge.slug: 1 for challenge in practice.challenges.all()}
+        assert {slug: count for slug, _name, count in index.counts("challenge", bits)} == held
+    both = (1 << index.place[practices[0].pk]) | (1 << index.place[practices[2].pk])
+    assert {slug: count for slug, _name, count in index.counts("challenge", both)} == {
+        challenges[0].slug: 2,
+        challenges[1].slug: 1,
+        challenges[2].slug: 1,
+    }
