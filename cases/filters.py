@@ -184,7 +184,8 @@ FACETS = {
     "challenge": (_challenge_counts, Challenge.objects),
     "theme": (_theme_counts, Theme.objects),
     "tag": (_tag_counts, Tag.objects),
-    "city": (_city_counts, City.objects),
+    # A city only unpublished reports name stays unseen: asked for, it is "not found".
+    "city": (_city_counts, City.objects.public()),
     "country": (_country_counts, Country.objects),
     "region": (_region_counts, Region.choices),
     "event": (_event_counts, Event.objects.public()),

@@ -208,6 +208,14 @@ def test_unknown_values_are_ignored_with_a_message(client, world):
     assertContains(response, "Not found, so left out: no-such-challenge")
 
 
+def test_a_city_only_a_draft_names_is_not_named_by_the_catalogue(client, world):
+    draft_city = make_city(name="Draftville")
+    make_practice(title="Unpublished idea", status=Status.DRAFT, cities=[draft_city])
+    response = client.get(URL, {"city": draft_city.slug})
+    assertNotContains(response, "Draftville")
+    assertContains(response, f"Not found, so left out: {draft_city.slug}")
+
+
 def test_empty_result_suggests_which_filter_to_drop(client, world):
     response = client.get(URL, {"challenge": "funds", "city": "bonn"})
     assertContains(response, "0 practices")
