@@ -64,6 +64,7 @@ class FacetLinks(NamedTuple):
     places: np.ndarray  # per pair
     values: np.ndarray  # per pair, indexing `slugs`
     starts: np.ndarray  # place -> where its pairs start (one more entry: the end)
+    every: np.ndarray  # value index -> its count in the whole catalogue
 
 
 # Each byte's set bits, low bit first: a page is found a byte at a time.
@@ -280,7 +281,8 @@ class CatalogueIndex:
         order = np.argsort(places, kind="stable")
         starts = np.zeros(len(self.ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(places, minlength=len(self.ids)), out=starts[1:])
-        return FacetLinks(slugs, places[order].astype(np.int32), values[order], starts)
+        every = np.bincount(values, minlength=len(slugs))
+        return FacetLinks(slugs, places[order].astype(np.int32), values[order], starts, every)
 
     def _pairs_of(self, bits, starts):
         """Where the pairs of the places in `bits` lie in a facet's arrays (a run per place,
@@ -443,11 +445,16 @@ class CatalogueIndex:
 
     def _counted(self, facet, bits):
         names = self.names[facet]
-        slugs, places, values, starts = self.links[facet]
+        slugs, places, values, starts, every = self.links[facet]
+        size, kept = len(self.ids), bits.bit_count()
         if bits == self.everything:
-            counted = np.bincount(values, minlength=len(slugs))
-        elif bits.bit_count() * SPARSE_BELOW < len(self.ids):
+            counted = every
+        elif kept * SPARSE_BELOW < size:
             counted = np.bincount(values[self._pairs_of(bits, starts)], minlength=len(slugs))
+        elif (size - kept) * SPARSE_BELOW < size:
+            # Nearly every practice (a word in all of them): all of them but the few left out.
+            left_out = values[self._pairs_of(self.everything ^ bits, starts)]
+            counted = every - np.bincount(left_out, minlength=len(slugs))
         else:
             counted = np.bincount(values[self.mask(bits)[places]], minlength=len(slugs))
         rows = [

@@ -547,7 +547,8 @@ def test_facet_counts_of_the_whole_catalogue_are_kept_from_the_build(db):
 
 def test_the_facets_of_a_few_practices_are_counted_from_their_own_pairs(db):
     """A state with few practices (under 1 / SPARSE_BELOW of the catalogue) reads only their
-    (practice, value) pairs: each practice alone, and two together, count what they hold."""
+    (practice, value) pairs: each practice alone, and two together, count what they hold; so
+    does the whole catalogue but two, from the pairs of the two."""
     challenges = [make_challenge() for _ in range(3)]
     practices = [
         make_practice(title=f"Practice {number}", challenges=challenges[: number % 3 + 1])
@@ -564,4 +565,12 @@ def test_the_facets_of_a_few_practices_are_counted_from_their_own_pairs(db):
         challenges[0].slug: 2,
         challenges[1].slug: 1,
         challenges[2].slug: 1,
+    }
+    # Nearly every practice: the whole catalogue's counts less those of the two left out.
+    assert {
+        slug: count for slug, _name, count in index.counts("challenge", index.everything ^ both)
+    } == {
+        challenges[0].slug: 18,
+        challenges[1].slug: 12,
+        challenges[2].slug: 5,
     }
