@@ -259,6 +259,23 @@ def cities_with_practice_counts():
     )
 
 
+@dataclass(frozen=True)
+class CityOption:
+    """A city as the peer finder's "My city is" list names it: no model instance, as the list
+    holds every public city (a thousand at tier L)."""
+
+    pk: int
+    slug: str
+    name: str
+    country: str
+
+
+def city_options():
+    """Every public city, by name, as a CityOption."""
+    rows = City.objects.public().order_by("name").values_list("pk", "slug", "name", "country__name")
+    return [CityOption(*row) for row in rows]
+
+
 def rank_cities(index, facing, *, region="", exclude=None, limit):
     """Cities by how many challenges they face, most first, then by name (in the region, if
     given, never `exclude`): `facing` is {city id: ids of the challenges it faces}. Ranked on
