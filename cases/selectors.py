@@ -49,6 +49,9 @@ PEER_LIMIT = 6
 PEER_FINDER_LIMIT = 20
 # What a peer card says about one shared challenge, at most.
 PEER_EVIDENCE_SHOWN = 3
+# How many shared challenges a peer card says that about; it names the others (issue 13: a
+# city's page and the finder from a city listed every challenge, 23 lines a card).
+PEER_CHALLENGES_SHOWN = 4
 CARD_DEFERRED = [
     "description",
     "results",
@@ -302,10 +305,12 @@ def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT
     a published practice about it (never a recommendation) or took part in a published event
     that raised it.
 
-    Each city gets `shared_challenge_ids` and `shared`: one `SharedChallenge` per challenge it
-    shares, saying what it did, presented or heard about it, or where it raised it. Who faces
-    what comes from the catalogue index (cases/catalogue_index.py); then three queries, however
-    many cities and records: the cities, their events, the practices shown.
+    Each city gets `shared_challenge_ids`, `shared` and `also_shared`: one `SharedChallenge`
+    for each of the first PEER_CHALLENGES_SHOWN challenges it shares (those it did or presented
+    something about first, then by name), saying what it did, presented or heard about it, or
+    where it raised it; then the other challenges it shares, by name. Who faces what comes from
+    the catalogue index (cases/catalogue_index.py); then three queries, however many cities and
+    records: the cities, their events, the practices shown.
     """
     if not challenges:
         return []
@@ -313,11 +318,20 @@ def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT
     by_id = {challenge.pk: challenge for challenge in challenges}
     facing = index.cities_facing(set(by_id))
     peers = rank_cities(index, facing, region=region, exclude=exclude and exclude.pk, limit=limit)
+    own = index.own_challenges()
+    for city in peers:
+        addressed = own.get(city.pk, set())
+        ranked = sorted(
+            city.shared_challenge_ids, key=lambda pk: (pk not in addressed, by_id[pk].name)
+        )
+        city.shown_challenge_ids = ranked[:PEER_CHALLENGES_SHOWN]
+        city.also_shared = sorted(
+            (by_id[pk] for pk in ranked[PEER_CHALLENGES_SHOWN:]), key=lambda c: c.name
+        )
     evidence = _peer_evidence(index, peers, by_id)
     mentioned = set()
     for city in peers:
-        shared = sorted((by_id[pk] for pk in city.shared_challenge_ids), key=lambda c: c.name)
-        city.shared = [evidence[city.pk, challenge.pk] for challenge in shared]
+        city.shared = [evidence[city.pk, pk] for pk in city.shown_challenge_ids]
         for entry in (entry for item in city.shared for entry in item.shown):
             # A page links each record once (tests/test_templates.py); later mentions name it.
             key = (type(entry.record), entry.record.pk)
@@ -367,7 +381,7 @@ class SharedChallenge:
 
 
 def _peer_evidence(index, peers, by_id):
-    """{(city id, challenge id): SharedChallenge} for each peer and challenge it shares, in
+    """{(city id, challenge id): SharedChallenge} for each peer and challenge its card shows, in
     two queries: the published events the peers took part in, and the practices shown.
 
     What a city did comes first, then what it presented, each by title; then what was shared
@@ -393,18 +407,20 @@ def _peer_evidence(index, peers, by_id):
             ("presented", None, index.presented.get(city.pk, 0)),
             *(("heard", event, index.by_id["event"].get(event.pk, 0)) for event in taken_part),
         ]
-        for challenge_id in city.shared_challenge_ids:
+        every_source = 0
+        for _verb, _event, practices in sources:
+            every_source |= practices
+        for challenge_id in city.shown_challenge_ids:
             addressing = index.by_id["challenge"].get(challenge_id, 0)
-            seen, entries = 0, []
-            for verb, event, practices in sources:
-                practices &= addressing & ~seen
-                seen |= practices
-                wanted = PEER_EVIDENCE_SHOWN - len(entries)
-                entries += [
-                    (verb, index.ids[place], event)
-                    for place in index.first_by_title(practices, wanted)
-                ]
-            count = seen.bit_count()
+            entries = [
+                (sources[source][0], index.ids[place], sources[source][1])
+                for source, place in index.first_by_source(
+                    [practices for _verb, _event, practices in sources],
+                    every_source & addressing,
+                    PEER_EVIDENCE_SHOWN,
+                )
+            ]
+            count = (every_source & addressing).bit_count()
             if not count:
                 raised_at = (
                     event

@@ -7,6 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cases.catalogue_index import catalogue_index
 from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
+from cases.selectors import PEER_CHALLENGES_SHOWN
 
 from .factories import make_challenge, make_city, make_country, make_event, make_practice
 
@@ -279,3 +280,24 @@ def _has_practice_evidence(city, challenge):
     own = PracticeCity.objects.own().filter(city=city, goodpractice__in=practices).exists()
     heard = practices.filter(events__status=Status.PUBLISHED, events__city_links__city=city)
     return own or heard.exists()
+
+
+def test_a_card_tells_about_a_few_shared_challenges_and_names_the_others(client, peers):
+    """Kampala did something about E1..E5 and only raised F at an event: the card tells about
+    what it did first, by name, and names the rest (issue 13: 23 lines a card at tier L)."""
+    kampala = City.objects.get(slug="kampala")
+    extra = [make_challenge(name=f"Challenge E{n}", slug=f"e{n}") for n in range(1, 6)]
+    for challenge in extra:
+        make_practice(
+            title=f"Kampala does {challenge.slug}", challenges=[challenge], cities=[kampala]
+        )
+    f = make_challenge(name="Challenge F", slug="f")
+    make_event(title="Talk on F", challenges=[f], cities=[kampala])
+    slugs = ["f", *(challenge.slug for challenge in extra)]
+    response = client.get(URL, {"challenge": slugs})
+    (card,) = response.context["peers"]
+    told = [item.challenge.name for item in card.shared]
+    assert told == [f"Challenge E{n}" for n in range(1, PEER_CHALLENGES_SHOWN + 1)]
+    named = [f"Challenge E{n}" for n in range(PEER_CHALLENGES_SHOWN + 1, 6)] + ["Challenge F"]
+    assert [challenge.name for challenge in card.also_shared] == named
+    assertContains(response, f"Also shares: {', '.join(named)}.")
