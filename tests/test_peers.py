@@ -7,7 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cases.catalogue_index import catalogue_index
 from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
-from cases.selectors import PEER_CHALLENGES_SHOWN
+from cases.selectors import PEER_CHALLENGES_SHOWN, city_options
 
 from .factories import make_challenge, make_city, make_country, make_event, make_practice
 
@@ -301,3 +301,28 @@ def test_a_card_tells_about_a_few_shared_challenges_and_names_the_others(client,
     named = [f"Challenge E{n}" for n in range(PEER_CHALLENGES_SHOWN + 1, 6)] + ["Challenge F"]
     assert [challenge.name for challenge in card.also_shared] == named
     assertContains(response, f"Also shares: {', '.join(named)}.")
+
+
+def test_my_city_lists_the_public_cities(client):
+    """The finder's list reads cities its own way (cases.selectors.city_options): the same
+    cities as City.objects.public(), whatever names them."""
+    city = {name: make_city(name=name) for name in "ABCDEFGHIJ"}
+    make_practice(cities=[city["A"]])
+    make_practice(cities=[city["B"]], status=Status.ARCHIVED)
+    make_practice(cities=[city["C"]], status=Status.DRAFT)  # hidden
+    make_practice(cities=[city["D"]], status=Status.DRAFT)
+    make_event(cities=[city["D"]])
+    make_event(cities=[city["E"]], status=Status.IN_REVIEW)  # hidden
+    make_event(host_city=city["F"], status=Status.DRAFT)  # hidden
+    make_event(host_city=city["G"])
+    make_practice(cities=[city["H"]], status=Status.DRAFT)
+    make_practice(cities=[city["H"]])
+    # I is named by nothing (the gazetteer); J by a draft at an event it hosts, and an
+    # archived practice.
+    make_event(host_city=city["J"], status=Status.DRAFT)
+    make_practice(cities=[city["J"]], status=Status.ARCHIVED)
+    public = list(City.objects.public().order_by("name").values_list("name", flat=True))
+    assert public == ["A", "B", "D", "G", "H", "I", "J"]
+    assert [option.name for option in city_options()] == public
+    response = client.get(URL)
+    assert [option.name for option in response.context["cities"]] == public
