@@ -301,6 +301,8 @@ def test_a_card_tells_about_a_few_shared_challenges_and_names_the_others(client,
     named = [f"Challenge E{n}" for n in range(PEER_CHALLENGES_SHOWN + 1, 6)] + ["Challenge F"]
     assert [challenge.name for challenge in card.also_shared] == named
     assertContains(response, f"Also shares: {', '.join(named)}.")
+    in_french = client.get(f"/fr{URL}", {"challenge": slugs})
+    assertContains(in_french, 'Partage aussi : <span lang="en">Challenge E5</span>, ')
 
 
 def test_my_city_lists_the_public_cities(client):
