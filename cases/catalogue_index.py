@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from itertools import islice
 
 from django import db
@@ -389,6 +390,13 @@ class CatalogueIndex:
                     )
                 ]
         return found
+
+    @cached_property
+    def city_counts(self):
+        """{city id: how many published practices name it}: the map without filters. A popcount
+        of a long int per city (7 µs at tier L, a thousand cities), so worked out on first use,
+        then kept with the index."""
+        return {city: bits.bit_count() for city, bits in self.by_id["city"].items()}
 
     def matching(self, selected, search=None, *, without=None):
         """The places matching every selected facet but `without` (OR within a facet), and the

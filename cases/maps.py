@@ -163,12 +163,14 @@ def map_cities(filters: MapFilters) -> tuple[list[MapCity], list[MapCity]]:
     # quoting in a path.
     city_url = reverse("cases:city-detail", args=["slug"]).replace("/slug/", "/{}/")
     practices = index.by_id["city"]
-    # Every practice matches: no AND (a big-int operation per city).
-    every_practice = matching == index.everything
+    # Every practice matches: each city's count is the index's (no big-int operation).
+    counts = index.city_counts if matching == index.everything else None
     with_practices, took_part = [], []
     for pk, *fields in cities.values_list(*columns):
-        bits = practices.get(pk, 0)
-        practice_count = (bits if every_practice else bits & matching).bit_count()
+        if counts is not None:
+            practice_count = counts.get(pk, 0)
+        else:
+            practice_count = (practices.get(pk, 0) & matching).bit_count()
         url = city_url.format(fields[1])
         if practice_count:
             with_practices.append(MapCity(*fields, practice_count=practice_count, url=url))
