@@ -328,3 +328,32 @@ def test_my_city_lists_the_public_cities(client):
     assert [option.name for option in city_options()] == public
     response = client.get(URL)
     assert [option.name for option in response.context["cities"]] == public
+
+
+HOSTILE = '<script>alert("x")</script> & “quotes”'
+
+
+def test_hostile_names_stay_text_in_cards_the_city_list_and_shared_challenges(client):
+    """Cards, the "My city is" list and the named shared challenges are written in Python
+    (cases/templatetags): every name from a record is escaped."""
+    city = make_city(name=f"City {HOSTILE}", country=make_country(name=f"Land {HOSTILE}"))
+    challenges = [make_challenge(name=f"{n} {HOSTILE}", slug=f"c{n}") for n in range(6)]
+    make_practice(
+        title=f"Title {HOSTILE}",
+        summary=f"Summary {HOSTILE}",
+        challenges=challenges,
+        cities=[city],
+        tags=[f"tag {HOSTILE}"],
+    )
+    pages = [
+        client.get(city.get_absolute_url()),
+        client.get(URL, {"challenge": [challenge.slug for challenge in challenges]}),
+        client.get(f"/fr{URL}", {"challenge": [challenge.slug for challenge in challenges]}),
+        client.get(reverse("cases:practice-list")),
+    ]
+    for response in pages:
+        assertNotContains(response, "<script>alert")
+        assertContains(response, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;")
+    finder = pages[1]
+    assertContains(finder, '">City &lt;script&gt;alert(&quot;x&quot;)')
+    assert len(finder.context["peers"][0].also_shared) == 6 - PEER_CHALLENGES_SHOWN
