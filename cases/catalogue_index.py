@@ -85,27 +85,14 @@ def places_of(bits, start=0, stop=None):
     return found
 
 
-def few_places_of(bits):
-    """The set bits of `bits`, lowest first, one big-int step per bit: faster than places_of()
-    when a few bits are set in a long int (the practices of one city about one challenge)."""
-    if bits.bit_count() > 64:
-        return places_of(bits)
-    found = []
-    while bits:
-        lowest = bits & -bits
-        found.append(lowest.bit_length() - 1)
-        bits ^= lowest
-    return found
-
-
 # A byte's mark: 1 where it holds a set bit, so that bytes.find() skips the empty ones in C.
 _NONZERO = bytes([0] + [1] * 255)
 
 
 def set_places(bits):
     """The set bits of `bits`, lowest first: the bytes that hold one are found in C (translate
-    and find), so a few bits in a long int cost little more than converting it, where
-    few_places_of() spends big-int operations per bit and places_of() a Python step per byte."""
+    and find), so a few bits in a long int cost little more than converting it (places_of()
+    takes a Python step per byte; a big-int operation per bit took longer still)."""
     data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
     marks = data.translate(_NONZERO)
     found = []
@@ -365,12 +352,6 @@ class CatalogueIndex:
                 if shared := challenges & challenge_ids:
                     facing[city] |= shared
         return facing
-
-    def first_by_title(self, bits, count):
-        """The first `count` set places of `bits` by title (then id)."""
-        if count <= 0 or not bits:
-            return []
-        return heapq.nsmallest(count, few_places_of(bits), key=self.title_rank.__getitem__)
 
     def first_by_source(self, sources, bits, count):
         """[(source number, place)] of the first `count` set places of `bits`, each counted in

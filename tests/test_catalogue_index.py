@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.catalogue import CatalogueQuery
-from cases.catalogue_index import catalogue_index, forget_catalogue_index
+from cases.catalogue_index import catalogue_index, forget_catalogue_index, set_places
 from cases.filters import FACETS, PracticeFilter, facet_counts
 from cases.gaps import challenge_pictures
 from cases.maps import MapFilters, map_cities
@@ -502,3 +502,10 @@ def test_city_pages_peers_map_and_gaps_equal_the_straightforward_queries(
             for challenge in theme.challenges.all()
         } == dict(counted.values_list("pk", "count"))
         transaction.set_rollback(True)
+
+
+@given(st.sets(st.integers(0, 5_000), max_size=200))
+def test_set_places_finds_every_set_bit_lowest_first(places):
+    """The peer cards' evidence is picked from these (CatalogueIndex.first_by_source)."""
+    bits = sum(1 << place for place in places)
+    assert set_places(bits) == sorted(places)
