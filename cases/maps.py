@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 
 from challenges.models import Challenge
 
@@ -104,10 +104,10 @@ class MapCity:
     def took_part_only(self):
         return not self.practice_count
 
-    @property
-    def label(self):
+    def label(self, language):
+        """The mark's title in `language`, the page's (asked once a page, not once a city)."""
         count = self.event_count if self.took_part_only else self.practice_count
-        return _label_format(self.took_part_only, count, get_language()) % {
+        return _label_format(self.took_part_only, count, language) % {
             "city": self.name,
             "country": self.country,
             "count": count,

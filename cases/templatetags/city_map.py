@@ -7,6 +7,7 @@ from html import escape
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from .records import content_lang
 
@@ -18,10 +19,11 @@ TOOK_PART = ' class="took-part"'
 @register.simple_tag
 def map_marks(marks):
     """One link with a circle per mark, its title the city's label."""
+    language = get_language()
     return mark_safe(  # noqa: S308 (every value is escaped)
         "".join(
             f'<a href="{escape(mark.city.url)}"{TOOK_PART if mark.city.took_part_only else ""}>'
-            f"<title>{escape(mark.city.label)}</title>"
+            f"<title>{escape(mark.city.label(language))}</title>"
             f'<circle cx="{mark.x}" cy="{mark.y}" r="{mark.radius}"/></a>'
             for mark in marks
         )
