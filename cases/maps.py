@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property
+from functools import lru_cache
 from pathlib import Path
 
 from django.http import QueryDict
@@ -98,30 +98,39 @@ class MapCity:
     practice_count: int
     # For a city that only took part: the events where matching practices were shared.
     event_count: int = 0
-
-    @cached_property
-    def url(self):
-        return reverse("cases:city-detail", args=[self.slug])
+    url: str = ""
 
     @property
     def took_part_only(self):
         return not self.practice_count
 
-    @property
-    def label(self):
-        if self.took_part_only:
-            return ngettext(
-                "%(city)s, %(country)s: took part in %(count)d event where these practices "
-                "were shared (no practice of its own)",
-                "%(city)s, %(country)s: took part in %(count)d events where these practices "
-                "were shared (no practice of its own)",
-                self.event_count,
-            ) % {"city": self.name, "country": self.country, "count": self.event_count}
+    def label(self, language):
+        """The mark's title in `language`, the page's (asked once a page, not once a city)."""
+        count = self.event_count if self.took_part_only else self.practice_count
+        return _label_format(self.took_part_only, count, language) % {
+            "city": self.name,
+            "country": self.country,
+            "count": count,
+        }
+
+
+@lru_cache(maxsize=512)
+def _label_format(took_part_only, count, language):
+    """A mark's title before the city and country are put in: translated once per count (and
+    language), not once per city (the map of tier L draws a thousand marks)."""
+    if took_part_only:
         return ngettext(
-            "%(city)s, %(country)s: %(count)d practice",
-            "%(city)s, %(country)s: %(count)d practices",
-            self.practice_count,
-        ) % {"city": self.name, "country": self.country, "count": self.practice_count}
+            "%(city)s, %(country)s: took part in %(count)d event where these practices "
+            "were shared (no practice of its own)",
+            "%(city)s, %(country)s: took part in %(count)d events where these practices "
+            "were shared (no practice of its own)",
+            count,
+        )
+    return ngettext(
+        "%(city)s, %(country)s: %(count)d practice",
+        "%(city)s, %(country)s: %(count)d practices",
+        count,
+    )
 
 
 def map_cities(filters: MapFilters) -> tuple[list[MapCity], list[MapCity]]:
@@ -150,13 +159,23 @@ def map_cities(filters: MapFilters) -> tuple[list[MapCity], list[MapCity]]:
     if filters.regions:
         cities = cities.filter(country__region__in=filters.regions)
     columns = ["pk", "name", "slug", "country__name", "latitude", "longitude"]
+    # reverse() once, not once per city (the map of tier L draws a thousand): a slug needs no
+    # quoting in a path.
+    city_url = reverse("cases:city-detail", args=["slug"]).replace("/slug/", "/{}/")
+    practices = index.by_id["city"]
+    # Every practice matches: each city's count is the index's (no big-int operation).
+    counts = index.city_counts if matching == index.everything else None
     with_practices, took_part = [], []
     for pk, *fields in cities.values_list(*columns):
-        practice_count = (index.by_id["city"].get(pk, 0) & matching).bit_count()
+        if counts is not None:
+            practice_count = counts.get(pk, 0)
+        else:
+            practice_count = (practices.get(pk, 0) & matching).bit_count()
+        url = city_url.format(fields[1])
         if practice_count:
-            with_practices.append(MapCity(*fields, practice_count=practice_count))
+            with_practices.append(MapCity(*fields, practice_count=practice_count, url=url))
         elif event_count := len(index.events.of_city.get(pk, set()) & shared_at):
-            took_part.append(MapCity(*fields, practice_count=0, event_count=event_count))
+            took_part.append(MapCity(*fields, practice_count=0, event_count=event_count, url=url))
     # Sorted is stable: cities with as many practices stay by name.
     return sorted(with_practices, key=lambda city: -city.practice_count), took_part
 

@@ -34,7 +34,10 @@ class PeerQuestion:
         slugs = SlugListField().to_python(get.getlist("challenge"))
         region = get.get("region", "")
         city_slug = get.get("city", "").strip()
-        city = next((city for city in cities if city.slug == city_slug), None)
+        # `cities` are CityOptions (cases.selectors.city_options): the reader's city as a City,
+        # with what the finder reads of it (its id, slug and name), costs no query.
+        option = next((city for city in cities if city.slug == city_slug), None)
+        city = option and City(pk=option.pk, slug=option.slug, name=option.name)
         is_preselected = city is not None and not slugs
         if is_preselected:
             chosen = Challenge.objects.filter(pk__in=challenge_ids_faced_by(city))

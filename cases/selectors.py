@@ -11,7 +11,17 @@ from itertools import groupby, islice
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from reversion.models import Version
@@ -49,6 +59,9 @@ PEER_LIMIT = 6
 PEER_FINDER_LIMIT = 20
 # What a peer card says about one shared challenge, at most.
 PEER_EVIDENCE_SHOWN = 3
+# How many shared challenges a peer card says that about; it names the others (issue 13: a
+# city's page and the finder from a city listed every challenge, 23 lines a card).
+PEER_CHALLENGES_SHOWN = 4
 CARD_DEFERRED = [
     "description",
     "results",
@@ -259,6 +272,53 @@ def cities_with_practice_counts():
     )
 
 
+@dataclass(frozen=True)
+class CityOption:
+    """A city as the peer finder's "My city is" list names it: no model instance, as the list
+    holds every public city (a thousand at tier L)."""
+
+    pk: int
+    slug: str
+    name: str
+    country: str
+
+
+def city_options():
+    """Every public city (City.objects.public()), by name, as a CityOption.
+
+    The cities a published practice names come from the catalogue index; one query reads the
+    others with two flags: named by an archived practice or a public event (public), named by
+    an unpublished record (hidden unless public). Each flag's cities are found once, by
+    status, among few records: City.objects.public() asked about every city's published
+    practices (at tier M the planner read the whole practice table for it, 18 ms).
+    """
+    named_by_published = catalogue_index().by_id["city"]
+    unpublished = [status for status in Status.values if status not in PUBLIC_STATUSES]
+    public = (
+        Q(pk__in=PracticeCity.objects.filter(goodpractice__status=Status.ARCHIVED).values("city"))
+        | Q(pk__in=EventCity.objects.filter(event__status__in=PUBLIC_STATUSES).values("city"))
+        | Q(pk__in=Event.objects.filter(status__in=PUBLIC_STATUSES).values("host_city"))
+    )
+    named_unpublished = (
+        Q(pk__in=PracticeCity.objects.filter(goodpractice__status__in=unpublished).values("city"))
+        | Q(pk__in=EventCity.objects.filter(event__status__in=unpublished).values("city"))
+        | Q(pk__in=Event.objects.filter(status__in=unpublished).values("host_city"))
+    )
+    rows = (
+        City.objects.order_by("name")
+        .annotate(
+            is_public=ExpressionWrapper(public, output_field=models.BooleanField()),
+            is_hidden=ExpressionWrapper(named_unpublished, output_field=models.BooleanField()),
+        )
+        .values_list("pk", "slug", "name", "country__name", "is_public", "is_hidden")
+    )
+    return [
+        CityOption(pk, slug, name, country)
+        for pk, slug, name, country, is_public, is_hidden in rows
+        if pk in named_by_published or is_public or not is_hidden
+    ]
+
+
 def rank_cities(index, facing, *, region="", exclude=None, limit):
     """Cities by how many challenges they face, most first, then by name (in the region, if
     given, never `exclude`): `facing` is {city id: ids of the challenges it faces}. Ranked on
@@ -285,10 +345,12 @@ def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT
     a published practice about it (never a recommendation) or took part in a published event
     that raised it.
 
-    Each city gets `shared_challenge_ids` and `shared`: one `SharedChallenge` per challenge it
-    shares, saying what it did, presented or heard about it, or where it raised it. Who faces
-    what comes from the catalogue index (cases/catalogue_index.py); then three queries, however
-    many cities and records: the cities, their events, the practices shown.
+    Each city gets `shared_challenge_ids`, `shared` and `also_shared`: one `SharedChallenge`
+    for each of the first PEER_CHALLENGES_SHOWN challenges it shares (those it did or presented
+    something about first, then by name), saying what it did, presented or heard about it, or
+    where it raised it; then the other challenges it shares, by name. Who faces what comes from
+    the catalogue index (cases/catalogue_index.py); then three queries, however many cities and
+    records: the cities, their events, the practices shown.
     """
     if not challenges:
         return []
@@ -296,11 +358,20 @@ def peers_facing(challenges, *, region="", exclude=None, limit=PEER_FINDER_LIMIT
     by_id = {challenge.pk: challenge for challenge in challenges}
     facing = index.cities_facing(set(by_id))
     peers = rank_cities(index, facing, region=region, exclude=exclude and exclude.pk, limit=limit)
+    own = index.own_challenges()
+    for city in peers:
+        addressed = own.get(city.pk, set())
+        ranked = sorted(
+            city.shared_challenge_ids, key=lambda pk: (pk not in addressed, by_id[pk].name)
+        )
+        city.shown_challenge_ids = ranked[:PEER_CHALLENGES_SHOWN]
+        city.also_shared = sorted(
+            (by_id[pk] for pk in ranked[PEER_CHALLENGES_SHOWN:]), key=lambda c: c.name
+        )
     evidence = _peer_evidence(index, peers, by_id)
     mentioned = set()
     for city in peers:
-        shared = sorted((by_id[pk] for pk in city.shared_challenge_ids), key=lambda c: c.name)
-        city.shared = [evidence[city.pk, challenge.pk] for challenge in shared]
+        city.shared = [evidence[city.pk, pk] for pk in city.shown_challenge_ids]
         for entry in (entry for item in city.shared for entry in item.shown):
             # A page links each record once (tests/test_templates.py); later mentions name it.
             key = (type(entry.record), entry.record.pk)
@@ -350,7 +421,7 @@ class SharedChallenge:
 
 
 def _peer_evidence(index, peers, by_id):
-    """{(city id, challenge id): SharedChallenge} for each peer and challenge it shares, in
+    """{(city id, challenge id): SharedChallenge} for each peer and challenge its card shows, in
     two queries: the published events the peers took part in, and the practices shown.
 
     What a city did comes first, then what it presented, each by title; then what was shared
@@ -376,18 +447,20 @@ def _peer_evidence(index, peers, by_id):
             ("presented", None, index.presented.get(city.pk, 0)),
             *(("heard", event, index.by_id["event"].get(event.pk, 0)) for event in taken_part),
         ]
-        for challenge_id in city.shared_challenge_ids:
+        every_source = 0
+        for _verb, _event, practices in sources:
+            every_source |= practices
+        for challenge_id in city.shown_challenge_ids:
             addressing = index.by_id["challenge"].get(challenge_id, 0)
-            seen, entries = 0, []
-            for verb, event, practices in sources:
-                practices &= addressing & ~seen
-                seen |= practices
-                wanted = PEER_EVIDENCE_SHOWN - len(entries)
-                entries += [
-                    (verb, index.ids[place], event)
-                    for place in index.first_by_title(practices, wanted)
-                ]
-            count = seen.bit_count()
+            entries = [
+                (sources[source][0], index.ids[place], sources[source][1])
+                for source, place in index.first_by_source(
+                    [practices for _verb, _event, practices in sources],
+                    every_source & addressing,
+                    PEER_EVIDENCE_SHOWN,
+                )
+            ]
+            count = (every_source & addressing).bit_count()
             if not count:
                 raised_at = (
                     event

@@ -15,6 +15,7 @@ from .selectors import (
     PAGE_SIZE,
     challenge_page,
     cities_with_practice_counts,
+    city_options,
     city_page,
     event_page,
     events_newest_first,
@@ -146,7 +147,7 @@ def open_challenge_list(request):
 
 @cache_public_page
 def peer_finder(request):
-    cities = list(City.objects.public().select_related("country").order_by("name"))
+    cities = city_options()
     question = PeerQuestion.from_get(request.GET, cities=cities)
     context = {
         "question": question,

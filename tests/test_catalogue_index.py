@@ -29,6 +29,7 @@ from cases.catalogue_index import (
     CatalogueIndex,
     catalogue_index,
     forget_catalogue_index,
+    set_places,
 )
 from cases.filters import FACETS, PracticeFilter, facet_counts
 from cases.gaps import challenge_pictures
@@ -71,6 +72,7 @@ pytestmark = pytest.mark.django_db
 WORDS = ["budget", "sensors", "library"]
 # A city page lists this many practices here (20 on the site), so that "more" is tested too.
 LISTED = 2
+SHOWN = 2  # shared challenges a peer card tells about (3 challenges to choose from)
 NAMES = ["Bonn", "Accra"]
 TAGS = ["alpha", "beta", "gamma"]
 STAGES = [choice for choice, _label in GoodPractice.Stage.choices]
@@ -323,6 +325,16 @@ def straightforward_pairs(*, challenge_ids=None, region=""):
     )
 
 
+def straightforward_own_pairs():
+    """Distinct (city id, challenge id) of the published practices a city did or presented (no
+    recommendation)."""
+    return set(
+        PracticeCity.objects.own()
+        .filter(goodpractice__status=Status.PUBLISHED, goodpractice__challenges__isnull=False)
+        .values_list("city_id", "goodpractice__challenges")
+    )
+
+
 def straightforward_peers(challenge_ids, *, region, exclude, limit):
     shared = defaultdict(set)
     for city_id, challenge_id in straightforward_pairs(challenge_ids=challenge_ids, region=region):
@@ -424,7 +436,16 @@ def check_peers(cities, chosen, region, exclude):
         challenge_ids, region=region, exclude=exclude and exclude.pk, limit=3
     )
     assert [(city.pk, city.shared_challenge_ids) for city in peers] == expected
+    addressed = {(city_id, challenge) for city_id, challenge in straightforward_own_pairs()}
     for city in peers:
+        # The first SHOWN shared challenges, those the city did or presented something about
+        # first, then by name; the others named.
+        ranked = sorted(
+            (challenge for challenge in chosen if challenge.pk in city.shared_challenge_ids),
+            key=lambda challenge: ((city.pk, challenge.pk) not in addressed, challenge.name),
+        )
+        assert [item.challenge for item in city.shared] == ranked[:SHOWN]
+        assert city.also_shared == sorted(ranked[SHOWN:], key=lambda challenge: challenge.name)
         for item in city.shared:
             shown = [
                 (entry.verb, entry.practice and entry.practice.pk, entry.event and entry.event.pk)
@@ -452,7 +473,11 @@ def check_peers(cities, chosen, region, exclude):
 def test_city_pages_peers_map_and_gaps_equal_the_straightforward_queries(
     shapes, events_shaped, chosen, region, exclude, map_state
 ):
-    with transaction.atomic(), patch("cases.selectors.LISTED_PRACTICES", LISTED):
+    with (
+        transaction.atomic(),
+        patch("cases.selectors.LISTED_PRACTICES", LISTED),
+        patch("cases.selectors.PEER_CHALLENGES_SHOWN", SHOWN),
+    ):
         forget_catalogue_index()
         make_catalogue(shapes, events_shaped)
         cities = list(City.objects.order_by("slug"))
@@ -574,3 +599,10 @@ def test_the_facets_of_a_few_practices_are_counted_from_their_own_pairs(db):
         challenges[1].slug: 12,
         challenges[2].slug: 5,
     }
+
+
+@given(st.sets(st.integers(0, 5_000), max_size=200))
+def test_set_places_finds_every_set_bit_lowest_first(places):
+    """The peer cards' evidence is picked from these (CatalogueIndex.first_by_source)."""
+    bits = sum(1 << place for place in places)
+    assert set_places(bits) == sorted(places)

@@ -7,6 +7,7 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from cases.catalogue_index import catalogue_index
 from cases.models import City, CityRole, Kind, PracticeCity, Region, Status
+from cases.selectors import PEER_CHALLENGES_SHOWN, city_options
 
 from .factories import make_challenge, make_city, make_country, make_event, make_practice
 
@@ -279,3 +280,80 @@ def _has_practice_evidence(city, challenge):
     own = PracticeCity.objects.own().filter(city=city, goodpractice__in=practices).exists()
     heard = practices.filter(events__status=Status.PUBLISHED, events__city_links__city=city)
     return own or heard.exists()
+
+
+def test_a_card_tells_about_a_few_shared_challenges_and_names_the_others(client, peers):
+    """Kampala did something about E1..E5 and only raised F at an event: the card tells about
+    what it did first, by name, and names the rest (issue 13: 23 lines a card at tier L)."""
+    kampala = City.objects.get(slug="kampala")
+    extra = [make_challenge(name=f"Challenge E{n}", slug=f"e{n}") for n in range(1, 6)]
+    for challenge in extra:
+        make_practice(
+            title=f"Kampala does {challenge.slug}", challenges=[challenge], cities=[kampala]
+        )
+    f = make_challenge(name="Challenge F", slug="f")
+    make_event(title="Talk on F", challenges=[f], cities=[kampala])
+    slugs = ["f", *(challenge.slug for challenge in extra)]
+    response = client.get(URL, {"challenge": slugs})
+    (card,) = response.context["peers"]
+    told = [item.challenge.name for item in card.shared]
+    assert told == [f"Challenge E{n}" for n in range(1, PEER_CHALLENGES_SHOWN + 1)]
+    named = [f"Challenge E{n}" for n in range(PEER_CHALLENGES_SHOWN + 1, 6)] + ["Challenge F"]
+    assert [challenge.name for challenge in card.also_shared] == named
+    assertContains(response, f"Also shares: {', '.join(named)}.")
+    in_french = client.get(f"/fr{URL}", {"challenge": slugs})
+    assertContains(in_french, 'Partage aussi : <span lang="en">Challenge E5</span>, ')
+
+
+def test_my_city_lists_the_public_cities(client):
+    """The finder's list reads cities its own way (cases.selectors.city_options): the same
+    cities as City.objects.public(), whatever names them."""
+    city = {name: make_city(name=name) for name in "ABCDEFGHIJ"}
+    make_practice(cities=[city["A"]])
+    make_practice(cities=[city["B"]], status=Status.ARCHIVED)
+    make_practice(cities=[city["C"]], status=Status.DRAFT)  # hidden
+    make_practice(cities=[city["D"]], status=Status.DRAFT)
+    make_event(cities=[city["D"]])
+    make_event(cities=[city["E"]], status=Status.IN_REVIEW)  # hidden
+    make_event(host_city=city["F"], status=Status.DRAFT)  # hidden
+    make_event(host_city=city["G"])
+    make_practice(cities=[city["H"]], status=Status.DRAFT)
+    make_practice(cities=[city["H"]])
+    # I is named by nothing (the gazetteer); J by a draft at an event it hosts, and an
+    # archived practice.
+    make_event(host_city=city["J"], status=Status.DRAFT)
+    make_practice(cities=[city["J"]], status=Status.ARCHIVED)
+    public = list(City.objects.public().order_by("name").values_list("name", flat=True))
+    assert public == ["A", "B", "D", "G", "H", "I", "J"]
+    assert [option.name for option in city_options()] == public
+    response = client.get(URL)
+    assert [option.name for option in response.context["cities"]] == public
+
+
+HOSTILE = '<script>alert("x")</script> & “quotes”'
+
+
+def test_hostile_names_stay_text_in_cards_the_city_list_and_shared_challenges(client):
+    """Cards, the "My city is" list and the named shared challenges are written in Python
+    (cases/templatetags): every name from a record is escaped."""
+    city = make_city(name=f"City {HOSTILE}", country=make_country(name=f"Land {HOSTILE}"))
+    challenges = [make_challenge(name=f"{n} {HOSTILE}", slug=f"c{n}") for n in range(6)]
+    make_practice(
+        title=f"Title {HOSTILE}",
+        summary=f"Summary {HOSTILE}",
+        challenges=challenges,
+        cities=[city],
+        tags=[f"tag {HOSTILE}"],
+    )
+    pages = [
+        client.get(city.get_absolute_url()),
+        client.get(URL, {"challenge": [challenge.slug for challenge in challenges]}),
+        client.get(f"/fr{URL}", {"challenge": [challenge.slug for challenge in challenges]}),
+        client.get(reverse("cases:practice-list")),
+    ]
+    for response in pages:
+        assertNotContains(response, "<script>alert")
+        assertContains(response, "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp;")
+    finder = pages[1]
+    assertContains(finder, '">City &lt;script&gt;alert(&quot;x&quot;)')
+    assert len(finder.context["peers"][0].also_shared) == 6 - PEER_CHALLENGES_SHOWN

@@ -136,3 +136,21 @@ def peer_shared_line(item, link_records=False):
         more = ngettext("and %(counter)s more", "and %(counter)s more", item.more)
         lines.append(more % {"counter": item.more})
     return mark_safe("; ".join(lines))  # noqa: S308 (every value above is escaped)
+
+
+@register.simple_tag
+def peer_shared_items(city, link_records=False):
+    """A peer card's list: one <li> per challenge it tells about ("<strong>Challenge</strong>:
+    did “A”."), then one naming the other challenges the peer shares. Written in Python: a
+    city page and the finder show dozens of these."""
+    lang = content_lang()
+    items = [
+        f"<li><strong{lang}>{conditional_escape(item.challenge.name)}</strong>: "
+        f"{peer_shared_line(item, link_records)}.</li>"
+        for item in city.shared
+    ]
+    if city.also_shared:
+        also = conditional_escape(gettext("Also shares:"))
+        names = ", ".join(conditional_escape(original(c.name)) for c in city.also_shared)
+        items.append(f"<li>{also} {names}.</li>")
+    return mark_safe("\n  ".join(items))  # noqa: S308 (every value above is escaped)
