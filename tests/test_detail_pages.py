@@ -163,6 +163,19 @@ def test_event_page_shows_every_part(client):
         assertContains(response, text)
 
 
+@pytest.mark.parametrize(
+    ("summary", "described"),
+    [
+        ("Mayors compared their open data portals.", "Mayors compared their open data portals."),
+        ("", "Open Data Day"),
+    ],
+)
+def test_an_event_page_is_described_by_its_summary_or_else_its_title(client, summary, described):
+    event = make_event(title="Open Data Day", summary=summary)
+    response = client.get(event.get_absolute_url())
+    assertContains(response, f'<meta name="description" content="{described}">')
+
+
 def test_archived_event_keeps_its_address_with_a_note(client):
     event = make_event(status=Status.ARCHIVED)
     assertContains(client.get(event.get_absolute_url()), "archived")
