@@ -80,8 +80,10 @@ class CatalogueQuery:
     found: int | None = None  # set by page(): how many practices the page's search found
 
     @classmethod
-    def from_get(cls, get, *, widen=True):
-        """Read request.GET: one query per facet with values, to name them."""
+    def from_get(cls, get, *, widen=True, named_by_index=True):
+        """Read request.GET. The catalogue index names the chosen values that have published
+        practices; one query per facet names the others (every value when not
+        `named_by_index`: an export reads no practice before it streams)."""
         query, search_message = clean_query(get.get("q", ""))
         params = get.copy()
         params.pop("q", None)
@@ -90,7 +92,7 @@ class CatalogueQuery:
         published = GoodPractice.objects.published()
         practice_filter = PracticeFilter(params, queryset=published)
         selected = practice_filter.selected()
-        names = name_selected(selected)
+        names = name_selected(selected, catalogue_index().names if named_by_index else None)
         unknown = [
             slug for facet, slugs in selected.items() for slug in slugs if slug not in names[facet]
         ]

@@ -214,14 +214,19 @@ def facet_counts(practice_filter):
     return counts
 
 
-def name_selected(selected):
-    """{facet: {slug: name}} for the selected values that exist: one query per active facet."""
+def name_selected(selected, known=None):
+    """{facet: {slug: name}} for the selected values that exist. `known` is {facet: {slug:
+    name}} of values already named (the catalogue index's, of the values with published
+    practices); one query per active facet for the others."""
     names = {}
     for facet, slugs in selected.items():
         source = FACETS[facet][1]
         if isinstance(source, list):
             names[facet] = {value: label for value, label in source if value in slugs}
-        else:
+            continue
+        named = (known or {}).get(facet, {})
+        names[facet] = {slug: named[slug] for slug in slugs if slug in named}
+        if missing := [slug for slug in slugs if slug not in named]:
             label = "title" if facet == "event" else "name"
-            names[facet] = dict(source.filter(slug__in=slugs).values_list("slug", label))
+            names[facet] |= dict(source.filter(slug__in=missing).values_list("slug", label))
     return names

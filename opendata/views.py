@@ -18,7 +18,7 @@ from .sitemaps import SITEMAPS
 
 
 def _export(request, chunks, content_type, extension):
-    catalogue = CatalogueQuery.from_get(request.GET)
+    catalogue = CatalogueQuery.from_get(request.GET, named_by_index=False)
     base_url = f"{request.scheme}://{get_current_site(request).domain}"
     params = catalogue_link_params(catalogue.params, keep_sort=True)
     address = base_url + reverse("cases:practice-list") + (f"?{params}" if params else "")
