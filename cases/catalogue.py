@@ -14,10 +14,17 @@ from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
-from .catalogue_index import catalogue_index
+from .catalogue_index import Posting, catalogue_index
 from .filters import FACETS, PracticeFilter, name_selected
 from .models import GoodPractice
-from .search import clean_query, corrected_query, parse_question, ranked_matches, snippet
+from .search import (
+    clean_query,
+    corrected_query,
+    parse_question,
+    ranked_matches,
+    single_lexeme,
+    snippet,
+)
 from .selectors import (
     PAGE_SIZE,
     IndexedResults,
@@ -135,7 +142,8 @@ class CatalogueQuery:
     @cached_property
     def _search(self):
         """((places, ranks), bits) of the search's published matches (see the index's
-        placed()), or (None, None) without a search.
+        placed()), or (None, None) without a search. For a word the index holds the best
+        matches of (a frequent word, see CatalogueIndex.build_postings), (its Posting, bits).
 
         When every word finds fewer than ANY_WORD_BELOW practices under the filters, the search
         (and from then on the facets and suggestions) keeps the practices with any word: one
@@ -143,6 +151,9 @@ class CatalogueQuery:
         """
         if not self.query:
             return None, None
+        postings = self._index.postings
+        if postings and (posting := postings.get(single_lexeme(self.query))):
+            return posting, posting.bits  # a frequent word (one word: nothing to widen)
         places, placed = self._index.placed(ranked_matches(self.query))
         few = self._index.matching(self.selected, places).bit_count() < ANY_WORD_BELOW
         if few and self.widen and parse_question(self.query).can_widen:
@@ -170,7 +181,14 @@ class CatalogueQuery:
     def _ids_between(self, start, stop):
         index, bits = self._index, self._matching()
         if self.sort == "relevance" and self.query:
-            return index.ranked_ids(self._search[0], bits, start, stop)
+            ranked = self._search[0]
+            if isinstance(ranked, Posting):
+                ids = ranked.page(index, bits, start, stop)
+                if ids is not None:
+                    return ids
+                # Past the best matches held: every match, ranked by the database.
+                ranked = index.placed(ranked_matches(self.query))[1]
+            return index.ranked_ids(ranked, bits, start, stop)
         return index.page_ids(bits, start, stop, by_title=self.sort == "title")
 
     def results(self, *, headlines=True):

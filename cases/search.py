@@ -245,6 +245,19 @@ class SearchBackend:
         """The id and rank of every practice whose stored words match, whatever its status."""
         raise NotImplementedError
 
+    def frequent_lexemes(self, minimum: int, limit: int) -> list[str]:
+        """Up to `limit` of the stored words (lexemes) that the database's statistics say most
+        practices hold, at least `minimum`; none where the database keeps no such statistics."""
+        return []
+
+    def lexeme_of(self, word: str) -> str | None:
+        """The one lexeme a word is searched as, or None (a word of two lexemes, or none)."""
+        return None
+
+    def lexeme_matches(self, lexeme: str) -> "Matches":
+        """What searching for the word stored as `lexeme` finds, ranked as ranked() does."""
+        raise NotImplementedError
+
     def held(self, words: list[str]) -> tuple[bool, ...]:
         """Whether a published practice holds each word: one query, an EXISTS per word."""
         raise NotImplementedError
@@ -431,6 +444,42 @@ class PostgresSearch(SearchBackend):
         )
         parameters = [self.config, *params, self._headline_options]
         return RawSQL(headline, parameters, output_field=TextField())  # noqa: S611
+
+    # The most common elements of practice_search.vector that ANALYZE (or autovacuum) keeps in
+    # pg_stats, with their share of the rows: reading them costs nothing.
+    _frequent = (
+        "SELECT element FROM pg_stats, "
+        "unnest(most_common_elems::text::text[], most_common_elem_freqs) AS s(element, share) "
+        "WHERE schemaname = current_schema() AND tablename = 'practice_search' "
+        "AND attname = 'vector' AND element IS NOT NULL AND share * GREATEST("
+        "(SELECT reltuples FROM pg_class WHERE oid = 'practice_search'::regclass), 0) >= %s "
+        "ORDER BY share DESC, element LIMIT %s"
+    )
+    # A word whose plainto_tsquery is one lexeme: that lexeme (to_tsvector splits it alike).
+    _lexeme = (
+        "SELECT CASE WHEN numnode(question) = 1 THEN (SELECT array_agg(lexeme) FROM "
+        "unnest(to_tsvector(%s::regconfig, %s))) END FROM plainto_tsquery(%s::regconfig, %s) "
+        "AS question"
+    )
+
+    def frequent_lexemes(self, minimum, limit):
+        with connection.cursor() as cursor:
+            cursor.execute(self._frequent, [minimum, limit])
+            return [row[0] for row in cursor.fetchall()]
+
+    def lexeme_of(self, word):
+        with connection.cursor() as cursor:
+            cursor.execute(self._lexeme, [self.config, word, self.config, word])
+            lexemes = cursor.fetchone()[0]
+        return lexemes[0] if lexemes and len(lexemes) == 1 else None
+
+    def lexeme_matches(self, lexeme):
+        # The tsquery of one lexeme, as plainto_tsquery makes it of a word that is that lexeme.
+        query = "quote_literal(%s)::tsquery"
+        sql = self._ranked.format(rank=f"ts_rank(entry.head, {query}, 32)::float8", query=query)
+        with connection.cursor() as cursor:
+            ((ids, ranks),) = self._through_gin(cursor, sql, [lexeme, lexeme])
+        return Matches(self._array(ids, ">i8"), self._array(ranks, ">f8"))
 
     def held(self, words):
         parameters = [value for word in words for value in (self.config, word, Status.PUBLISHED)]
@@ -666,6 +715,23 @@ def ranked_matches(query: str, *, any_word: bool = False) -> Matches:
     if not question.terms:
         return Matches.none()
     return backend().ranked(question, any_word)
+
+
+def frequent_lexemes(minimum: int, limit: int) -> list[str]:
+    return backend().frequent_lexemes(minimum, limit)
+
+
+def lexeme_matches(lexeme: str) -> Matches:
+    return backend().lexeme_matches(lexeme)
+
+
+def single_lexeme(query: str) -> str | None:
+    """The lexeme a question of one plain word is searched as (no phrase, no exclusion), or
+    None: what the catalogue index may hold the ranked matches of (frequent words)."""
+    question = parse_question(query)
+    if len(question.words) != 1 or question.phrases or question.excluded:
+        return None
+    return backend().lexeme_of(question.words[0])
 
 
 def without_search(practices):

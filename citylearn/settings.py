@@ -176,6 +176,12 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 # How often each process checks whether the catalogue moved, to rebuild its catalogue index
 # before a reader needs it (cases/catalogue_index.py); 0 leaves the rebuild to the first reader.
 CATALOGUE_INDEX_WATCH_SECONDS = float(os.environ.get("CATALOGUE_INDEX_WATCH_SECONDS", "1"))
+# After each rebuild the watcher also ranks, on PostgreSQL, the words that most practices hold
+# (at least FREQUENT_WORD_MATCHES matches, the FREQUENT_WORDS most common) and keeps the best
+# FREQUENT_WORD_BEST matches of each: a search for one of them reads its first pages from memory.
+FREQUENT_WORD_MATCHES = int(os.environ.get("FREQUENT_WORD_MATCHES", "5000"))
+FREQUENT_WORDS = int(os.environ.get("FREQUENT_WORDS", "64"))
+FREQUENT_WORD_BEST = int(os.environ.get("FREQUENT_WORD_BEST", "1000"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,7 +15,7 @@ from unittest.mock import patch
 
 import pytest
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
@@ -27,6 +27,7 @@ from cases.catalogue import CatalogueQuery
 from cases.catalogue_index import (
     SPARSE_BELOW,
     CatalogueIndex,
+    Posting,
     catalogue_index,
     forget_catalogue_index,
     set_places,
@@ -606,3 +607,59 @@ def test_set_places_finds_every_set_bit_lowest_first(places):
     """The peer cards' evidence is picked from these (CatalogueIndex.first_by_source)."""
     bits = sum(1 << place for place in places)
     assert set_places(bits) == sorted(places)
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="frequent words come from PostgreSQL's statistics"
+)
+
+
+def hold_frequent_words(best):
+    """Statistics for the catalogue just made, then every word of it held as frequent, each
+    with its `best` matches (the watcher holds those of 5,000 matches and more, 1,000 each)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE practice_search")
+    index = catalogue_index()
+    index.build_postings(minimum=1, limit=100, best=best)
+    return index
+
+
+@postgresql_only
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(shapes=practice_shapes, state=states, best=st.integers(1, 4))
+def test_a_frequent_word_held_in_the_index_gives_the_straightforward_pages(shapes, state, best):
+    """A page of a search for a word the index holds comes from its best matches, or from the
+    database past them; counts and pages equal the plain SQL either way."""
+    with transaction.atomic():
+        forget_catalogue_index()
+        make_catalogue(shapes)
+        hold_frequent_words(best)
+        check_state(state)
+        transaction.set_rollback(True)
+
+
+@postgresql_only
+def test_a_search_for_a_frequent_word_reads_its_posting_not_the_database(
+    django_assert_num_queries,
+):
+    for number in range(5):
+        # Ranked apart: the word in the title and the summary, or in the summary only.
+        title = f"Budget plan {number}" if number % 2 else f"Plan {number}"
+        make_practice(title=title, summary="A budget.")
+    make_practice(title="Library card", summary="Books.")
+    practice_refresh_search()
+    index = hold_frequent_words(best=3)
+    assert set(index.postings) >= {"budget", "librari"}
+    catalogue = CatalogueQuery.from_get(QueryDict("q=Budgets"))
+    # The word's lexeme (one query); no ranked search of every match.
+    with django_assert_num_queries(1) as captured:
+        assert catalogue.results(headlines=False).count() == 5
+    assert "practice_search AS entry" not in captured.captured_queries[0]["sql"]
+    assert isinstance(catalogue._search[0], Posting)
+    assert catalogue._ids_between(0, 3) == straightforward_order(catalogue)[:3]
+    # Past the three best held: the database ranks every match.
+    assert catalogue._ids_between(3, 5) == straightforward_order(catalogue)[3:5]
