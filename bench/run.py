@@ -156,13 +156,16 @@ CACHED_TARGET_X_FLOOR = 2
 GROWTH_TARGET = 2
 
 
-def request_ms(base, path, *, empty_cache=False):
+def request_ms(base, path, *, empty_cache=False, settle=False):
     """One GET on a new connection (gunicorn's sync workers close each one); its status and
-    how long it took from connecting to the last byte, in milliseconds."""
+    how long it took from connecting to the last byte, in milliseconds. With `settle`, the
+    worker first waits for its catalogue index and frequent words (bench/uncached_wsgi.py)."""
     address = urlsplit(base)
     headers = {"X-Forwarded-Proto": "https"}
     if empty_cache:
         headers[EMPTY_CACHE] = "1"
+    if settle:
+        headers["X-Bench-Settle"] = "1"
     started = time.perf_counter()
     connection = http.client.HTTPConnection(address.hostname, address.port, timeout=120)
     try:
@@ -179,6 +182,8 @@ def sample_pages(base, urls, samples):
     floor = urls[FLOOR]
     times = {name: {"floor": [], "uncached": [], "cached": []} for name in urls if name != FLOOR}
     statuses = {}
+    # As a few seconds after a publish: the worker's watcher has rebuilt what it keeps.
+    request_ms(base, floor, settle=True)
     for name in times:
         # The worker's first request of a page compiles its templates: not a reader's cost.
         request_ms(base, urls[name], empty_cache=True)

@@ -274,6 +274,7 @@ class CatalogueIndex:
     # {lexeme: Posting} of the words most practices hold, built by the watcher after the rest
     # (build_postings()); a search for another word asks the database.
     postings: dict = field(default_factory=dict)
+    settled: bool = False  # the watcher has held its frequent words (the benchmark waits)
 
     def __post_init__(self):
         self.place_of_id = np.full(max(self.place, default=0) + 1, -1, dtype=np.int32)
@@ -704,6 +705,7 @@ def _watch(interval, stop):
             index = _build_if_moved(catalogue_version_in_database())
             if index is not built:
                 index.build_postings()
+                index.settled = True
                 _freeze()
         except db.DatabaseError:
             db.connection.close()
