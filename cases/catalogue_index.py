@@ -22,7 +22,6 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import cached_property
 from itertools import islice
 from typing import NamedTuple
 
@@ -441,13 +440,6 @@ class CatalogueIndex:
                 ]
         return found
 
-    @cached_property
-    def city_counts(self):
-        """{city id: how many published practices name it}: the map without filters. A popcount
-        of a long int per city (7 µs at tier L, a thousand cities), so worked out on first use,
-        then kept with the index."""
-        return {city: bits.bit_count() for city, bits in self.by_id["city"].items()}
-
     def matching(self, selected, search=None, *, without=None):
         """The places matching every selected facet but `without` (OR within a facet), and the
         search's places when given."""
@@ -474,8 +466,26 @@ class CatalogueIndex:
             return self.totals[facet]
         return self._counted(facet, bits)
 
+    def value_counts(self, facet, bits):
+        """{slug: count} of one facet's values among `bits`, those counted (the map: each
+        city's practices under the filters)."""
+        slugs, counted = self.links[facet].slugs, self._count_array(facet, bits)
+        return {slugs[value]: int(counted[value]) for value in np.flatnonzero(counted)}
+
     def _counted(self, facet, bits):
-        names = self.names[facet]
+        names, slugs = self.names[facet], self.links[facet].slugs
+        counted = self._count_array(facet, bits)
+        rows = [
+            (slugs[value], names[slugs[value]], int(counted[value]))
+            for value in np.flatnonzero(counted)
+        ]
+        if facet in CHOICE_NAMES:
+            order = {value: index for index, value in enumerate(CHOICE_NAMES[facet])}
+            return sorted(rows, key=lambda row: (-row[2], order.get(row[0], len(order))))
+        return sorted(rows, key=lambda row: (-row[2], row[1]))
+
+    def _count_array(self, facet, bits):
+        """How many places of `bits` each of the facet's values holds, as an array."""
         slugs, places, values, starts, every = self.links[facet]
         size, kept = len(self.ids), bits.bit_count()
         if bits == self.everything:
@@ -488,14 +498,7 @@ class CatalogueIndex:
             counted = every - np.bincount(left_out, minlength=len(slugs))
         else:
             counted = np.bincount(values[self.mask(bits)[places]], minlength=len(slugs))
-        rows = [
-            (slugs[value], names[slugs[value]], int(counted[value]))
-            for value in np.flatnonzero(counted)
-        ]
-        if facet in CHOICE_NAMES:
-            order = {value: index for index, value in enumerate(CHOICE_NAMES[facet])}
-            return sorted(rows, key=lambda row: (-row[2], order.get(row[0], len(order))))
-        return sorted(rows, key=lambda row: (-row[2], row[1]))
+        return counted
 
     def page_ids(self, bits, start, stop, *, by_title=False):
         """Ids of the matching practices from the `start`-th to before the `stop`-th, newest

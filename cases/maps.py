@@ -162,15 +162,12 @@ def map_cities(filters: MapFilters) -> tuple[list[MapCity], list[MapCity]]:
     # reverse() once, not once per city (the map of tier L draws a thousand): a slug needs no
     # quoting in a path.
     city_url = reverse("cases:city-detail", args=["slug"]).replace("/slug/", "/{}/")
-    practices = index.by_id["city"]
-    # Every practice matches: each city's count is the index's (no big-int operation).
-    counts = index.city_counts if matching == index.everything else None
+    # Each city's practices among those matching, counted as the catalogue's city facet is
+    # (no big-int operation per city).
+    counts = index.value_counts("city", matching)
     with_practices, took_part = [], []
     for pk, *fields in cities.values_list(*columns):
-        if counts is not None:
-            practice_count = counts.get(pk, 0)
-        else:
-            practice_count = (practices.get(pk, 0) & matching).bit_count()
+        practice_count = counts.get(fields[1], 0)
         url = city_url.format(fields[1])
         if practice_count:
             with_practices.append(MapCity(*fields, practice_count=practice_count, url=url))
