@@ -458,8 +458,8 @@ class CatalogueIndex:
         facets in their choices' order on a tie, the others by name.
 
         The whole catalogue's are counted when the index is built. Otherwise each of the
-        facet's (practice, value) pairs whose practice is in `bits` is counted, in one pass
-        over two arrays: at 100,000 practices, a millisecond or two per facet whatever the
+        facet's (practice, value) pairs whose practice is in `bits` is counted over arrays
+        (_count_array): at 100,000 practices, a millisecond or two per facet whatever the
         filters, where a popcount per value took 10 ms for the cities alone.
         """
         if bits == self.everything:
@@ -489,16 +489,14 @@ class CatalogueIndex:
         slugs, places, values, starts, every = self.links[facet]
         size, kept = len(self.ids), bits.bit_count()
         if bits == self.everything:
-            counted = every
-        elif kept * SPARSE_BELOW < size:
-            counted = np.bincount(values[self._pairs_of(bits, starts)], minlength=len(slugs))
-        elif (size - kept) * SPARSE_BELOW < size:
+            return every
+        if kept * SPARSE_BELOW < size:
+            return np.bincount(values[self._pairs_of(bits, starts)], minlength=len(slugs))
+        if (size - kept) * SPARSE_BELOW < size:
             # Nearly every practice (a word in all of them): all of them but the few left out.
             left_out = values[self._pairs_of(self.everything ^ bits, starts)]
-            counted = every - np.bincount(left_out, minlength=len(slugs))
-        else:
-            counted = np.bincount(values[self.mask(bits)[places]], minlength=len(slugs))
-        return counted
+            return every - np.bincount(left_out, minlength=len(slugs))
+        return np.bincount(values[self.mask(bits)[places]], minlength=len(slugs))
 
     def page_ids(self, bits, start, stop, *, by_title=False):
         """Ids of the matching practices from the `start`-th to before the `stop`-th, newest
@@ -560,19 +558,13 @@ class CatalogueIndex:
         then newest first (then by title): `placed` is (places, ranks) of the search's matches
         (placed()), `bits` those the filters keep.
 
-        Only the matches that can reach the page are sorted: those ranked at least as high as
-        the `stop`-th best (found by a partial sort), ties included.
+        Only the matches that can reach the page are sorted (_best()).
         """
         places, ranks = placed
         if bits != self.everything:
             kept = self.mask(bits)[places]
             places, ranks = places[kept], ranks[kept]
-        if stop < len(ranks):
-            lowest = -np.partition(-ranks, stop - 1)[stop - 1]
-            reaching = ranks >= lowest
-            places, ranks = places[reaching], ranks[reaching]
-        order = np.lexsort((places, -ranks))[start:stop]
-        return [self.ids[place] for place in places[order].tolist()]
+        return [self.ids[place] for place in _best(places, ranks, stop)[start:].tolist()]
 
     def build_postings(self, *, minimum=None, limit=None, best=None):
         """Hold the ranked matches of the words most practices hold (PostgreSQL: the most
@@ -584,9 +576,20 @@ class CatalogueIndex:
         postings = {}
         for lexeme in search.frequent_lexemes(minimum, limit):
             bits, (places, ranks) = self.placed(search.lexeme_matches(lexeme))
-            order = np.lexsort((places, -ranks))[:best]
-            postings[lexeme] = Posting(bits, places[order], ranks[order])
+            postings[lexeme] = Posting(bits, _best(places, ranks, best))
         self.postings = postings
+
+
+def _best(places, ranks, count):
+    """The `count` best of the places in a search's order (rank, then newest first).
+
+    Only those that can be among them are sorted: the places ranked at least as high as the
+    `count`-th best (found by a partial sort), ties included.
+    """
+    if count < len(ranks):
+        reaching = ranks >= -np.partition(-ranks, count - 1)[count - 1]
+        places, ranks = places[reaching], ranks[reaching]
+    return places[np.lexsort((places, -ranks))[:count]]
 
 
 @dataclass
@@ -597,7 +600,6 @@ class Posting:
 
     bits: int
     places: np.ndarray  # the best matches, in order
-    ranks: np.ndarray
 
     def page(self, index, bits, start, stop):
         """Ids of the matches in `bits` from the `start`-th to before the `stop`-th, or None

@@ -146,9 +146,6 @@ class Matches(NamedTuple):
     def none(cls):
         return cls.of([])
 
-    def __len__(self):
-        return len(self.ids)
-
 
 class Document(NamedTuple):
     """What search stores of one practice, by weight."""
@@ -300,6 +297,8 @@ class PostgresSearch(SearchBackend):
     # Ids and ranks as two binary strings, 8 bytes per match each, in the same order: 100,000
     # matches arrive as one row of 1.6 MB that numpy reads at once, where a row per match cost
     # 40 ms to fetch as Python tuples.
+    # A practice's rank from its title and summary part (see _rank()).
+    _head_rank = "ts_rank(entry.head, {query}, 32)::float8"
     _ranked = (
         "SELECT string_agg(int8send(entry.practice_id), ''::bytea), "
         "string_agg(float8send({rank}), ''::bytea) FROM practice_search AS entry "
@@ -369,7 +368,7 @@ class PostgresSearch(SearchBackend):
         query, params = self._query(question, any_word)
         # float8 before adding: the sum is then the same wherever it is made (tests compare the
         # catalogue's order with ORDER BY on this expression).
-        sql = f"ts_rank(entry.head, {query}, 32)::float8"
+        sql = self._head_rank.format(query=query)
         if any_word:
             for term in question.terms[:COUNTED_TERMS]:
                 held, term_params = self._term(term, phrase=term in question.phrases)
@@ -406,6 +405,18 @@ class PostgresSearch(SearchBackend):
     def _array(data, dtype):
         return np.frombuffer(data or b"", dtype=dtype).astype(dtype.lstrip(">"))
 
+    def _ranked_through_gin(self, cursor, query, params, *more):
+        """Matches of the tsquery `query` (SQL, with `params`) ranked as _rank() does without
+        any word, and the first row of each statement of `more` ((sql, params) each), in one
+        round trip through the GIN index."""
+        sql = self._ranked.format(rank=self._head_rank.format(query=query), query=query)
+        statements, parameters = [sql], params + params
+        for extra, extra_params in more:
+            statements.append(extra)
+            parameters += extra_params
+        (ids, ranks), *rows = self._through_gin(cursor, "; ".join(statements), parameters)
+        return Matches(self._array(ids, ">i8"), self._array(ranks, ">f8")), rows
+
     def ranked(self, question, any_word):
         """The id and rank of every stored practice that matches, through the GIN index.
 
@@ -415,15 +426,12 @@ class PostgresSearch(SearchBackend):
         and their 1s are added in the same order, in the same float8 arithmetic.
         """
         query, params = self._query(question, any_word)
-        sql = self._ranked.format(rank=f"ts_rank(entry.head, {query}, 32)::float8", query=query)
-        statements, parameters = [sql], params + params
+        held = []
         for term in question.terms[:COUNTED_TERMS] if any_word else ():
-            held, term_params = self._term(term, phrase=term in question.phrases)
-            statements.append(self._held_ids.format(query=held))
-            parameters += term_params
+            term_sql, term_params = self._term(term, phrase=term in question.phrases)
+            held.append((self._held_ids.format(query=term_sql), term_params))
         with connection.cursor() as cursor:
-            found, *terms = self._through_gin(cursor, "; ".join(statements), parameters)
-        ids, ranks = self._array(found[0], ">i8"), self._array(found[1], ">f8")
+            (ids, ranks), terms = self._ranked_through_gin(cursor, query, params, *held)
         for (held_ids,) in terms:
             ranks = ranks + np.isin(ids, self._array(held_ids, ">i8"), kind="table")
         return Matches(ids, ranks)
@@ -475,11 +483,11 @@ class PostgresSearch(SearchBackend):
 
     def lexeme_matches(self, lexeme):
         # The tsquery of one lexeme, as plainto_tsquery makes it of a word that is that lexeme.
-        query = "quote_literal(%s)::tsquery"
-        sql = self._ranked.format(rank=f"ts_rank(entry.head, {query}, 32)::float8", query=query)
         with connection.cursor() as cursor:
-            ((ids, ranks),) = self._through_gin(cursor, sql, [lexeme, lexeme])
-        return Matches(self._array(ids, ">i8"), self._array(ranks, ">f8"))
+            matches, _rows = self._ranked_through_gin(
+                cursor, "quote_literal(%s)::tsquery", [lexeme]
+            )
+        return matches
 
     def held(self, words):
         parameters = [value for word in words for value in (self.config, word, Status.PUBLISHED)]
